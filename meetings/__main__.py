@@ -1,0 +1,3 @@
+from meetings.cli import main
+
+raise SystemExit(main())

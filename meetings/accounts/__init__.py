@@ -1,0 +1,5 @@
+"""accounts area."""
+
+import logging
+
+logger = logging.getLogger(__name__)

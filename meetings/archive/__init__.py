@@ -1,0 +1,5 @@
+"""archive area."""
+
+import logging
+
+logger = logging.getLogger(__name__)

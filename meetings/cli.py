@@ -1,0 +1,276 @@
+"""The `meetings` command: serve, database, demo data, users, tokens, checks."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from meetings import config as config_module
+from meetings.config import SETTINGS, Config
+
+
+def _config() -> Config:
+    return config_module.load()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "meetings.web.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        ws="websockets-sansio",
+        proxy_headers=True,
+        log_level="info",
+    )
+    return 0
+
+
+def upgrade_database(url: str) -> None:
+    """Bring the database at `url` to the newest schema."""
+    from alembic.config import Config as AlembicConfig
+
+    from alembic import command
+
+    alembic_cfg = AlembicConfig(str(config_module.PROJECT_ROOT / "alembic.ini"))
+    alembic_cfg.attributes["url"] = url
+    command.upgrade(alembic_cfg, "head")
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    config = _config()
+    upgrade_database(config.database_url)
+    print(f"database is at the newest schema: {_display_url(config.database_url)}")
+    return 0
+
+
+def _display_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from meetings.demo import load_demo
+
+    config = _config()
+    logins = load_demo(config)
+    print("Demo data is loaded. Demo logins (password for all: see below):")
+    for email, role in logins.accounts:
+        print(f"  {email:42} {role}")
+    print(f"  password: {logins.password}")
+    print("Officers (secretariat, administrators) set up two-factor login at first login.")
+    return 0
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from meetings.db import make_engine
+
+    return make_engine(_config().database_url)
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise SystemExit("the two passwords differ")
+    return first
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from meetings.accounts.users import create_user
+    from meetings.archive.audit import Actor
+    from meetings.db import session_scope
+    from meetings.errors import Refusal
+    from meetings.organisations import actions as org_actions
+    from meetings.organisations.models import Organisation
+
+    password = _read_password(args)
+    with session_scope(_engine()) as db:
+        actor = Actor(None, "cli")
+        try:
+            user = create_user(
+                db, email=args.email, name=args.name, password=password, actor=actor, commit=False
+            )
+            if args.organisation:
+                org = db.exec(
+                    select(Organisation).where(Organisation.slug == args.organisation)
+                ).first()
+                if org is None:
+                    return _fail(f"no organisation with the slug {args.organisation!r}")
+                org_actions.add_person(
+                    db,
+                    organisation_id=org.id or 0,
+                    user_id=user.id or 0,
+                    role=args.role,
+                    actor=actor,
+                )
+        except Refusal as refusal:
+            return _fail(refusal.message)
+        db.commit()
+        print(f"created user {user.id}: {user.email}")
+    return 0
+
+
+def _find_user(db, email: str):  # type: ignore[no-untyped-def]
+    from meetings.accounts.users import find_by_email
+
+    user = find_by_email(db, email)
+    if user is None:
+        raise SystemExit(f"error: no user with the e-mail address {email}")
+    return user
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    from meetings.accounts.users import set_password
+    from meetings.archive.audit import Actor
+    from meetings.db import session_scope
+    from meetings.errors import Refusal
+
+    password = _read_password(args)
+    with session_scope(_engine()) as db:
+        try:
+            set_password(
+                db, user=_find_user(db, args.email), password=password, actor=Actor(None, "cli")
+            )
+        except Refusal as refusal:
+            return _fail(refusal.message)
+    print("password changed; the user's sessions were ended")
+    return 0
+
+
+def _set_active(args: argparse.Namespace, active: bool) -> int:
+    from meetings.accounts.users import set_active
+    from meetings.archive.audit import Actor
+    from meetings.db import session_scope
+
+    with session_scope(_engine()) as db:
+        set_active(db, user=_find_user(db, args.email), active=active, actor=Actor(None, "cli"))
+    print("account enabled" if active else "account disabled; its sessions were ended")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from meetings.accounts.actions import create_api_token
+    from meetings.archive.audit import Actor
+    from meetings.db import session_scope
+
+    with session_scope(_engine()) as db:
+        user = _find_user(db, args.email)
+        print(create_api_token(db, user=user, name=args.name, actor=Actor(user.id, "cli")))
+    return 0
+
+
+def cmd_check(_args: argparse.Namespace) -> int:
+    """Report configuration problems, the database and the broadcast backend."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from meetings.live.broadcast import from_url
+
+    config = _config()
+    problems = list(config.problems)
+    try:
+        with _engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:
+        problems.append(f"database {_display_url(config.database_url)}: {error}")
+
+    async def ping() -> bool:
+        backend = from_url(config.broadcast_url)
+        try:
+            return await backend.ping()
+        finally:
+            await backend.disconnect()
+
+    if not asyncio.run(ping()):
+        problems.append(f"broadcast backend {config.broadcast_url} does not answer")
+    for setting in SETTINGS:
+        origin = "(set)" if setting.env in os.environ else "(default)"
+        print(f"{setting.env:32} {origin}")
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print("configuration is sound" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="meetings", description="e-Cabinet paperless meetings.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str, into=sub
+    ) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        command = into.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    serve = add("serve", cmd_serve, "Serve the web app with uvicorn (HTTP and websockets).")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (use Redis broadcast for more than one)",
+    )
+
+    db = sub.add_parser("db", help="Database schema.", description="Database schema.")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    add("upgrade", cmd_db_upgrade, "Upgrade the database to the newest schema.", db_sub)
+
+    add("demo", cmd_demo, "Load realistic demo data (idempotent) and print the demo logins.")
+    add("check", cmd_check, "Check the configuration, the database and the broadcast backend.")
+
+    user = sub.add_parser("user", help="Manage user accounts.", description="Manage user accounts.")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    create = add("create", cmd_user_create, "Create a user account.", user_sub)
+    create.add_argument("email")
+    create.add_argument("--name", required=True)
+    create.add_argument("--organisation", help="slug of an organisation to add the user to")
+    create.add_argument("--role", default="member", choices=["admin", "secretary", "member"])
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    passwd = add("passwd", cmd_user_passwd, "Set a user's password (their sessions end).", user_sub)
+    passwd.add_argument("email")
+    passwd.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    disable = add(
+        "disable", lambda a: _set_active(a, False), "Disable an account (never deleted).", user_sub
+    )
+    disable.add_argument("email")
+    enable = add("enable", lambda a: _set_active(a, True), "Enable a disabled account.", user_sub)
+    enable.add_argument("email")
+
+    token = sub.add_parser("token", help="API tokens.", description="API tokens.")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    tcreate = add("create", cmd_token_create, "Print a new API token for a user.", token_sub)
+    tcreate.add_argument("email")
+    tcreate.add_argument("--name", default="cli", help="what the token is for")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

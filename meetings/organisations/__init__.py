@@ -1,0 +1,5 @@
+"""organisations area."""
+
+import logging
+
+logger = logging.getLogger(__name__)

@@ -1,0 +1,177 @@
+"""Every change to organisations, bodies and memberships."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlmodel import Session, select
+
+from meetings.archive.audit import Actor, record
+from meetings.errors import Refusal
+from meetings.i18n import _
+from meetings.organisations import queries
+from meetings.organisations.models import (
+    Body,
+    BodyRole,
+    Membership,
+    Organisation,
+    OrganisationMember,
+    OrgRole,
+)
+
+
+class OrganisationError(Refusal):
+    """A refused change in this area."""
+
+
+def slugify(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "org"
+
+
+def create_organisation(
+    db: Session, *, name: str, short_name: str, timezone: str, actor: Actor
+) -> Organisation:
+    name = " ".join(name.split())
+    if not name:
+        raise OrganisationError(_("Enter the organisation's name."), "name")
+    slug = base = slugify(short_name or name)
+    n = 1
+    while db.exec(select(Organisation.id).where(Organisation.slug == slug)).first():
+        n += 1
+        slug = f"{base}-{n}"
+    org = Organisation(name=name, short_name=short_name or name, slug=slug, timezone=timezone)
+    db.add(org)
+    db.flush()
+    record(db, actor, "organisation.created", ("organisation", org.id), organisation_id=org.id)
+    return org
+
+
+def add_person(
+    db: Session, *, organisation_id: int, user_id: int, role: str, actor: Actor
+) -> OrganisationMember:
+    """Give a user a place in the organisation (or change their role there)."""
+    if role not in OrgRole.__members__:
+        raise OrganisationError(_("Choose a role from the list."), "role")
+    row = db.exec(
+        select(OrganisationMember).where(
+            OrganisationMember.organisation_id == organisation_id,
+            OrganisationMember.user_id == user_id,
+        )
+    ).first() or OrganisationMember(organisation_id=organisation_id, user_id=user_id)
+    row.role = role
+    db.add(row)
+    db.flush()
+    record(db, actor, "organisation.person_set", ("user", user_id), role=role)
+    return row
+
+
+def _body_fields(name: str, description: str) -> tuple[str, str]:
+    name = " ".join(name.split())
+    if not name:
+        raise OrganisationError(_("Enter the body's name."), "name")
+    if len(name) > 200:
+        raise OrganisationError(_("The name is too long (200 characters at most)."), "name")
+    if len(description) > 2000:
+        raise OrganisationError(
+            _("The description is too long (2,000 characters at most)."), "description"
+        )
+    return name, description.strip()
+
+
+def create_body(
+    db: Session, *, organisation_id: int, name: str, description: str, actor: Actor
+) -> Body:
+    name, description = _body_fields(name, description)
+    body = Body(organisation_id=organisation_id, name=name, description=description)
+    db.add(body)
+    db.flush()
+    record(db, actor, "body.created", ("body", body.id), name=name)
+    db.commit()
+    return body
+
+
+def update_body(db: Session, *, body: Body, name: str, description: str, actor: Actor) -> Body:
+    body.name, body.description = _body_fields(name, description)
+    db.add(body)
+    record(db, actor, "body.updated", ("body", body.id), name=body.name)
+    db.commit()
+    return body
+
+
+def _check_seat(
+    db: Session, body: Body, *, user_id: int, role: str, weight: int, assistant_id: int | None
+) -> None:
+    if queries.person(db, body.organisation_id, user_id) is None:
+        raise OrganisationError(_("Choose a person of this organisation."), "user_id")
+    if role not in BodyRole.__members__:
+        raise OrganisationError(_("Choose a role from the list."), "role")
+    if not 0 <= weight <= 100:
+        raise OrganisationError(
+            _("The vote weight must be a whole number from 0 to 100."), "vote_weight"
+        )
+    if assistant_id is not None:
+        if assistant_id == user_id:
+            raise OrganisationError(_("A member cannot be their own assistant."), "assistant_id")
+        if queries.person(db, body.organisation_id, assistant_id) is None:
+            raise OrganisationError(
+                _("Choose an assistant from this organisation."), "assistant_id"
+            )
+
+
+def set_seat(
+    db: Session,
+    *,
+    body: Body,
+    user_id: int,
+    title: str,
+    role: str,
+    voting_right: bool,
+    vote_weight: int,
+    assistant_id: int | None,
+    actor: Actor,
+    commit: bool = True,
+) -> Membership:
+    """Add a member to a body, or update their seat if they already have one."""
+    _check_seat(db, body, user_id=user_id, role=role, weight=vote_weight, assistant_id=assistant_id)
+    seat = db.exec(
+        select(Membership).where(Membership.body_id == body.id, Membership.user_id == user_id)
+    ).first()
+    if seat is None:
+        seat = Membership(
+            body_id=body.id or 0, user_id=user_id, position=len(queries.seats(db, body.id or 0))
+        )
+    seat.title = " ".join(title.split())[:200]
+    seat.role = role
+    seat.voting_right = voting_right and role != BodyRole.guest
+    seat.vote_weight = vote_weight if seat.voting_right else 0
+    seat.assistant_id = assistant_id
+    db.add(seat)
+    db.flush()
+    record(
+        db,
+        actor,
+        "body.seat_set",
+        ("membership", seat.id),
+        body_id=body.id,
+        user_id=user_id,
+        role=role,
+    )
+    if commit:
+        db.commit()
+    return seat
+
+
+def remove_seat(db: Session, *, body: Body, seat: Membership, actor: Actor) -> None:
+    record(
+        db,
+        actor,
+        "body.seat_removed",
+        ("membership", seat.id),
+        body_id=body.id,
+        user_id=seat.user_id,
+    )
+    db.delete(seat)
+    db.commit()

@@ -1,0 +1,3 @@
+"""API for organisations, bodies and memberships."""
+
+routes: list = []

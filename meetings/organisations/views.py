@@ -1,0 +1,3 @@
+"""Administration pages for people, bodies and memberships."""
+
+routes: list = []

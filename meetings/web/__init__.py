@@ -1,0 +1,5 @@
+"""web area."""
+
+import logging
+
+logger = logging.getLogger(__name__)

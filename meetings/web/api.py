@@ -1,0 +1,233 @@
+"""The /api/v1 base: Bearer or session auth, JSON in and out, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from meetings import __version__
+from meetings.accounts import actions as account_actions
+from meetings.accounts.models import SessionStage
+from meetings.config import Config
+from meetings.db import session_scope
+from meetings.errors import Refusal
+from meetings.i18n import _
+from meetings.organisations import queries as org_queries
+from meetings.web.errors import json_error
+from meetings.web.handler import Context, _load_login, localise
+
+MAX_BODY = 1024 * 1024
+PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One documented API operation."""
+
+    method: str
+    path: str
+    summary: str
+    body: type[BaseModel] | None
+    response: Any
+    status: int
+    tags: tuple[str, ...]
+
+
+REGISTRY: list[ApiRoute] = []
+
+ApiHandler = Callable[..., Any]
+
+
+def _authenticate(ctx: Context) -> None:
+    header = ctx.request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        ctx.user = account_actions.user_for_token(ctx.db, header[7:].strip())
+        ctx.via_token = ctx.user is not None
+        return
+    _load_login(ctx)
+    if ctx.login is None or ctx.login.stage != SessionStage.full:
+        ctx.user = None
+
+
+def _scope_organisation(ctx: Context) -> None:
+    org_id = ctx.request.path_params.get("org_id")
+    if org_id is None or ctx.user is None or ctx.user.id is None:
+        return
+    for org, role in org_queries.organisations_of(ctx.db, ctx.user.id):
+        if org.id == org_id:
+            ctx.organisation, ctx.org_role = org, role
+            return
+    raise HTTPException(404)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_dump(item) for item in value]
+    return value
+
+
+def _serve(
+    handler: ApiHandler, request: Request, payload: BaseModel | None, status: int
+) -> Response:
+    config: Config = request.app.state.config
+    with session_scope(request.app.state.engine) as db:
+        ctx = Context(request, db, config, None)
+        _authenticate(ctx)
+        localise(request, config, ctx.user, None)
+        request.state.user = ctx.user
+        if ctx.user is None:
+            return json_error(
+                401, _("Log in or send a valid API token (Authorization: Bearer ...).")
+            )
+        _scope_organisation(ctx)
+        try:
+            result = handler(ctx, payload) if payload is not None else handler(ctx)
+        except Refusal as refusal:
+            db.rollback()
+            return json_error(
+                refusal.status, refusal.message, "invalid" if refusal.status == 422 else None
+            )
+        if isinstance(result, Response):
+            return result
+        return JSONResponse(_dump(result), status_code=status)
+
+
+def _validation_message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ())) or _("body")
+    return _("Field %(field)s: %(problem)s", field=where, problem=first.get("msg", ""))
+
+
+async def _read_payload(request: Request, model: type[BaseModel]) -> BaseModel | Response:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        return json_error(413, _("The request body is larger than 1 MB."))
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as error:
+        return json_error(422, _validation_message(error))
+
+
+def api(
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    response: Any = None,
+    body: type[BaseModel] | None = None,
+    status: int = 200,
+    tags: tuple[str, ...] = (),
+) -> Callable[[ApiHandler], Route]:
+    """Declare an API operation: it becomes a Route and an entry of the OpenAPI document."""
+
+    def decorate(handler: ApiHandler) -> Route:
+        async def endpoint(request: Request) -> Response:
+            payload = None
+            if body is not None:
+                parsed = await _read_payload(request, body)
+                if isinstance(parsed, Response):
+                    return parsed
+                payload = parsed
+            return await run_in_threadpool(_serve, handler, request, payload, status)
+
+        endpoint.__name__ = handler.__name__
+        REGISTRY.append(ApiRoute(method, PREFIX + path, summary, body, response, status, tags))
+        return Route(PREFIX + path, endpoint, methods=[method])
+
+    return decorate
+
+
+# -- OpenAPI -------------------------------------------------------------------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+
+def _schema(kind: Any, components: dict[str, Any]) -> dict[str, Any]:
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(kind).json_schema(ref_template="#/components/schemas/{model}")
+    components.update(schema.pop("$defs", {}))
+    return schema
+
+
+def _operation(route: ApiRoute, components: dict[str, Any]) -> dict[str, Any]:
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+        for name in re.findall(r"{(\w+)(?::\w+)?}", route.path)
+    ]
+    responses: dict[str, Any] = {
+        "401": {
+            "description": "Not authenticated",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+        "404": {
+            "description": "Not found or not visible to you",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+    }
+    ok: dict[str, Any] = {"description": "Success"}
+    if route.response is not None:
+        ok["content"] = {"application/json": {"schema": _schema(route.response, components)}}
+    responses[str(route.status)] = ok
+    slug = re.sub(r"[^a-z0-9]+", "_", route.path.lower()).strip("_")
+    operation: dict[str, Any] = {
+        "summary": route.summary,
+        "operationId": f"{route.method.lower()}_{slug}",
+        "tags": list(route.tags),
+        "parameters": params,
+        "responses": responses,
+    }
+    if route.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema(route.body, components)}},
+        }
+        responses["422"] = {
+            "description": "Invalid input",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+    return operation
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document for every registered operation."""
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, Any] = {}
+    for route in REGISTRY:
+        path = re.sub(r"{(\w+):\w+}", r"{\1}", route.path)
+        paths.setdefault(path, {})[route.method.lower()] = _operation(route, components)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "e-Cabinet API", "version": __version__},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }
+
+
+async def openapi_endpoint(_request: Request) -> JSONResponse:
+    return JSONResponse(openapi_document())

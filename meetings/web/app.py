@@ -1,0 +1,69 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from meetings import config as config_module
+from meetings.accounts import api as accounts_api
+from meetings.accounts import views as accounts_views
+from meetings.config import Config
+from meetings.db import make_engine
+from meetings.live.broadcast import from_url
+from meetings.organisations import api as organisations_api
+from meetings.organisations import views as organisations_views
+from meetings.web import errors, health, shell
+from meetings.web.api import openapi_endpoint
+from meetings.web.security import CSRFProtection, SecurityHeaders
+from meetings.web.templating import STATIC_DIR, make_templates
+
+
+def all_routes() -> list[BaseRoute]:
+    return [
+        *health.routes,
+        *shell.routes,
+        *accounts_views.routes,
+        *organisations_views.routes,
+        Route("/api/v1/openapi.json", openapi_endpoint, methods=["GET"]),
+        *accounts_api.routes,
+        *organisations_api.routes,
+        Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
+    ]
+
+
+def create_app(config: Config | None = None) -> Starlette:
+    """Build the app for a configuration (read from the environment by default)."""
+    config = config or config_module.load()
+    engine = make_engine(config.database_url)
+    broadcast = from_url(config.broadcast_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await broadcast.connect()
+        try:
+            yield
+        finally:
+            await broadcast.disconnect()
+            engine.dispose()
+
+    app = Starlette(
+        routes=all_routes(),
+        middleware=[
+            Middleware(SecurityHeaders, config=config),
+            Middleware(CSRFProtection, config=config, on_failure=errors.csrf_failure),
+        ],
+        exception_handlers={HTTPException: errors.http_exception, Exception: errors.server_error},
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.engine = engine
+    app.state.broadcast = broadcast
+    app.state.templates = make_templates()
+    return app
