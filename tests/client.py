@@ -18,7 +18,8 @@ class Client(TestClient):
     """Follows the page's own CSRF token, like a browser submitting the page's form."""
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
-        super().__init__(app, base_url="http://testserver", follow_redirects=False, **kwargs)
+        kwargs.setdefault("base_url", "http://testserver")
+        super().__init__(app, follow_redirects=False, **kwargs)
         self.totp_secret: str | None = None
         self.token = ""
 

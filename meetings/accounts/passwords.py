@@ -7,6 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from zxcvbn import zxcvbn
 
 from meetings.i18n import _
+from meetings.text import fold
 
 MIN_LENGTH = 10
 # Words that people here put in passwords; zxcvbn treats them as a dictionary.
@@ -58,7 +59,9 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
         return _("The password must have at least %(n)s characters.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _("The password must have at most %(n)s characters.", n=MAX_LENGTH)
-    hints = [part for part in (email, email.split("@")[0], *name.split(), *LOCAL_WORDS) if part]
+    folded = fold(name)
+    names = (*name.split(), *folded.split(), folded.replace(" ", ""))
+    hints = [part for part in (email, email.split("@")[0], *names, *LOCAL_WORDS) if part]
     if zxcvbn(password[:100], user_inputs=hints)["score"] < 3:
         return _(
             "This password is too common or too easy to guess. "

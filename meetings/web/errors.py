@@ -67,9 +67,12 @@ def json_error(status: int, message: str, code: str | None = None) -> JSONRespon
 
 
 def _prepare(request: Request) -> None:
-    config = request.app.state.config
-    user = getattr(request.state, "user", None)
-    localise(request, config, user, None)
+    """Use the language the handler chose, or choose one without the (possibly gone) user."""
+    chosen = getattr(request.state, "locale", None)
+    if chosen:
+        i18n.set_locale(chosen)
+    else:
+        localise(request, request.app.state.config, None, None)
 
 
 def render_error(request: Request, status: int, detail: str | None = None) -> Response:

@@ -26,7 +26,9 @@ def test_member_logs_in_and_sees_home(client: Client, factory: Factory) -> None:
     assert "Ngô Thị Lan" in home.text
 
 
-def test_wrong_password_gives_generic_message_and_no_session(client: Client, factory: Factory) -> None:
+def test_wrong_password_gives_generic_message_and_no_session(
+    client: Client, factory: Factory
+) -> None:
     user = factory.user(organisation=factory.organisation())
     wrong = client.submit("/login", {"email": user.email, "password": "sai-mat-khau-roi-nhe"})
     unknown = client.submit("/login", {"email": "nobody@test.example", "password": "whatever-1234"})
@@ -44,7 +46,9 @@ def test_secretary_must_enrol_second_factor_then_use_it(
 ) -> None:
     org = factory.organisation()
     secretary = factory.user(organisation=org, role="secretary")
-    first = client.submit("/login", {"email": secretary.email, "password": "mot-mat-khau-rat-dai-2026"})
+    first = client.submit(
+        "/login", {"email": secretary.email, "password": "mot-mat-khau-rat-dai-2026"}
+    )
     assert first.headers["location"] == "/account/two-factor"
     assert client.get("/").headers["location"] == "/account/two-factor"
     codes_page = client.enrol_second_factor()
@@ -74,7 +78,9 @@ def test_second_factor_with_fresh_code_logs_in(client: Client, factory: Factory)
     assert client.get("/").status_code == 200
 
 
-def test_recovery_code_works_only_once(client: Client, other_client: Client, factory: Factory) -> None:
+def test_recovery_code_works_only_once(
+    client: Client, other_client: Client, factory: Factory
+) -> None:
     user = factory.user(organisation=factory.organisation(), role="admin")
     client.log_in(user)
     codes = _recovery_codes(client.submit("/account/two-factor/recovery-codes").text)

@@ -1,0 +1,63 @@
+"""Error pages in the layout and the user's language; JSON errors under /api/."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.routing import Route
+
+from meetings.web.app import create_app
+from tests.client import Client
+
+
+def test_unknown_page_is_404_in_layout(client: Client) -> None:
+    response = client.get("/khong-co-trang-nay")
+    assert response.status_code == 404
+    assert '<html lang="vi">' in response.text
+    assert 'class="error-code">404<' in response.text
+
+
+def test_error_page_follows_the_language_cookie(client: Client) -> None:
+    client.submit("/language", {"locale": "en", "next": "/login"})
+    response = client.get("/nowhere")
+    assert '<html lang="en">' in response.text
+    assert "Page not found" in response.text
+
+
+def test_english_browser_gets_english_until_it_chooses(client: Client) -> None:
+    response = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in response.text
+
+
+def test_unexpected_error_renders_500_page_without_details(config) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(config)
+
+    async def boom(_request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret internal detail")
+
+    app.router.routes.insert(0, Route("/boom", boom))
+    with Client(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert "secret internal detail" not in response.text
+    assert 'class="error-code">500<' in response.text
+
+
+def test_http_exceptions_map_to_their_pages(config) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(config)
+    for status in (400, 403, 409, 413, 422, 429):
+
+        async def fail(_request, status=status):  # type: ignore[no-untyped-def]
+            raise HTTPException(status)
+
+        app.router.routes.insert(0, Route(f"/fail/{status}", fail))
+    with Client(app) as client:
+        for status in (400, 403, 409, 413, 422, 429):
+            response = client.get(f"/fail/{status}")
+            assert response.status_code == status
+            assert f'class="error-code">{status}<' in response.text
+
+
+def test_api_errors_are_json(client: Client) -> None:
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert set(response.json()["error"]) == {"code", "message"}
