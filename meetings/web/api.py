@@ -40,6 +40,7 @@ class ApiRoute:
     response: Any
     status: int
     tags: tuple[str, ...]
+    roles: tuple[str, ...] = ()
 
 
 REGISTRY: list[ApiRoute] = []
@@ -77,9 +78,23 @@ def _dump(value: Any) -> Any:
     return value
 
 
-def _serve(
-    handler: ApiHandler, request: Request, payload: BaseModel | None, status: int
-) -> Response:
+def _unauthorised() -> Response:
+    response = json_error(401, _("Log in or send a valid API token (Authorization: Bearer ...)."))
+    response.headers["WWW-Authenticate"] = 'Bearer realm="e-Cabinet"'
+    return response
+
+
+def _parse(model: type[BaseModel] | None, raw: bytes) -> BaseModel | Response | None:
+    if model is None:
+        return None
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as error:
+        return json_error(422, _validation_message(error))
+
+
+def _serve(route: ApiRoute, handler: ApiHandler, request: Request, raw: bytes) -> Response:
+    """Authenticate, scope the organisation, check the role, then parse the body and act."""
     config: Config = request.app.state.config
     with session_scope(request.app.state.engine) as db:
         ctx = Context(request, db, config, None)
@@ -87,36 +102,28 @@ def _serve(
         localise(request, config, ctx.user, None)
         request.state.user = ctx.user
         if ctx.user is None:
-            return json_error(
-                401, _("Log in or send a valid API token (Authorization: Bearer ...).")
-            )
+            return _unauthorised()
         _scope_organisation(ctx)
+        if route.roles and ctx.org_role not in route.roles:
+            return json_error(403, _("Your role in this organisation does not allow this."))
+        payload = _parse(route.body, raw)
+        if isinstance(payload, Response):
+            return payload
         try:
             result = handler(ctx, payload) if payload is not None else handler(ctx)
         except Refusal as refusal:
             db.rollback()
-            return json_error(
-                refusal.status, refusal.message, "invalid" if refusal.status == 422 else None
-            )
+            code = "invalid" if refusal.status == 422 else None
+            return json_error(refusal.status, refusal.message, code)
         if isinstance(result, Response):
             return result
-        return JSONResponse(_dump(result), status_code=status)
+        return JSONResponse(_dump(result), status_code=route.status)
 
 
 def _validation_message(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ())) or _("body")
     return _("Field %(field)s: %(problem)s", field=where, problem=first.get("msg", ""))
-
-
-async def _read_payload(request: Request, model: type[BaseModel]) -> BaseModel | Response:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        return json_error(413, _("The request body is larger than 1 MB."))
-    try:
-        return model.model_validate_json(raw or b"{}")
-    except ValidationError as error:
-        return json_error(422, _validation_message(error))
 
 
 def api(
@@ -128,21 +135,25 @@ def api(
     body: type[BaseModel] | None = None,
     status: int = 200,
     tags: tuple[str, ...] = (),
+    roles: tuple[str, ...] = (),
 ) -> Callable[[ApiHandler], Route]:
-    """Declare an API operation: it becomes a Route and an entry of the OpenAPI document."""
+    """Declare an API operation: it becomes a Route and an entry of the OpenAPI document.
+
+    `roles` are the organisation roles allowed (empty: any member); the body is parsed only
+    after the caller is authenticated and allowed, so strangers learn nothing from a 422.
+    """
 
     def decorate(handler: ApiHandler) -> Route:
+        route = ApiRoute(method, PREFIX + path, summary, body, response, status, tags, roles)
+
         async def endpoint(request: Request) -> Response:
-            payload = None
-            if body is not None:
-                parsed = await _read_payload(request, body)
-                if isinstance(parsed, Response):
-                    return parsed
-                payload = parsed
-            return await run_in_threadpool(_serve, handler, request, payload, status)
+            raw = await request.body() if body is not None else b""
+            if len(raw) > MAX_BODY:
+                return json_error(413, _("The request body is larger than 1 MB."))
+            return await run_in_threadpool(_serve, route, handler, request, raw)
 
         endpoint.__name__ = handler.__name__
-        REGISTRY.append(ApiRoute(method, PREFIX + path, summary, body, response, status, tags))
+        REGISTRY.append(route)
         return Route(PREFIX + path, endpoint, methods=[method])
 
     return decorate
@@ -163,10 +174,13 @@ ERROR_SCHEMA = {
 }
 
 
-def _schema(kind: Any, components: dict[str, Any]) -> dict[str, Any]:
+def _schema(kind: Any, components: dict[str, Any], mode: str = "serialization") -> dict[str, Any]:
     from pydantic import TypeAdapter
 
-    schema = TypeAdapter(kind).json_schema(ref_template="#/components/schemas/{model}")
+    schema = TypeAdapter(kind).json_schema(
+        ref_template="#/components/schemas/{model}",
+        mode=mode,  # type: ignore[arg-type]
+    )
     components.update(schema.pop("$defs", {}))
     return schema
 
@@ -186,11 +200,17 @@ def _operation(route: ApiRoute, components: dict[str, Any]) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         },
     }
+    if route.roles:
+        responses["403"] = {
+            "description": f"Only for these roles: {', '.join(route.roles)}",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
     ok: dict[str, Any] = {"description": "Success"}
     if route.response is not None:
         ok["content"] = {"application/json": {"schema": _schema(route.response, components)}}
     responses[str(route.status)] = ok
-    slug = re.sub(r"[^a-z0-9]+", "_", route.path.lower()).strip("_")
+    plain = re.sub(r"{(\w+):\w+}", r"{\1}", route.path)
+    slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
     operation: dict[str, Any] = {
         "summary": route.summary,
         "operationId": f"{route.method.lower()}_{slug}",
@@ -201,7 +221,9 @@ def _operation(route: ApiRoute, components: dict[str, Any]) -> dict[str, Any]:
     if route.body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _schema(route.body, components)}},
+            "content": {
+                "application/json": {"schema": _schema(route.body, components, "validation")}
+            },
         }
         responses["422"] = {
             "description": "Invalid input",

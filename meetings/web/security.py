@@ -113,7 +113,12 @@ class CSRFProtection:
             seed = new_token(24)
         expected = sign(self.config.secret_key, f"csrf:{seed}")
         scope.setdefault("state", {})["csrf_token"] = expected
-        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS and not _bearer(scope):
+        cookies = read_cookies(scope)
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in SAFE_METHODS
+            and _needs_token(scope, cookies, cookie_name(self.config, scope, "ecab_session"))
+        ):
             submitted, receive = await _submitted_token(scope, receive)
             if fresh or not submitted or not same(submitted, expected):
                 response = await self.on_failure(Request(scope), "csrf")
@@ -122,6 +127,13 @@ class CSRFProtection:
         if fresh and scope["type"] == "http":
             send = _setting_cookie(send, name, seed, is_secure(self.config, scope))
         await self.app(scope, receive, send)
+
+
+def _needs_token(scope: Scope, cookies: dict[str, str], session_cookie: str) -> bool:
+    """Pages always; the API only when a session cookie could be riding along."""
+    if _bearer(scope):
+        return False
+    return not scope["path"].startswith("/api/") or session_cookie in cookies
 
 
 def _bearer(scope: Scope) -> bool:
