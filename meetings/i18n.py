@@ -89,12 +89,22 @@ def pick_locale(accept_language: str, default: str) -> str:
     return str(best.language) if best else default
 
 
+# Official style: 4-digit years, 24-hour times, no seconds ("14:30, 22/11/2026").
+PATTERNS = {
+    ("vi", "short"): "HH:mm, dd/MM/yyyy",
+    ("vi", "medium"): "HH:mm, 'ngày' dd/MM/yyyy",
+    ("en", "short"): "d MMM yyyy, HH:mm",
+    ("en", "medium"): "d MMMM yyyy, HH:mm",
+}
+
+
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     """A UTC datetime shown in the current time zone and language."""
     if value is None:
         return ""
     zone = ZoneInfo(_timezone.get())
-    return format_datetime(value.astimezone(zone), format=fmt, locale=_locale.get())
+    pattern = PATTERNS.get((_locale.get(), fmt), fmt)
+    return format_datetime(value.astimezone(zone), format=pattern, locale=_locale.get())
 
 
 def local_date(value: datetime | None, fmt: str = "medium") -> str:

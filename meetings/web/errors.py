@@ -75,28 +75,42 @@ def _prepare(request: Request) -> None:
         localise(request, request.app.state.config, None, None)
 
 
-def render_error(request: Request, status: int, detail: str | None = None) -> Response:
-    _prepare(request)
-    title = _(TITLES.get(status, TITLES[500]))
+def render_error(
+    request: Request,
+    status: int,
+    detail: str | None = None,
+    ctx: object = None,
+    title: str | None = None,
+    back: str | None = None,
+) -> Response:
+    """The error page (with the top bar when the handler's context is given), or JSON."""
+    if ctx is None:
+        _prepare(request)
+    title = title or _(TITLES.get(status, TITLES[500]))
     message = detail or _(ADVICE.get(status, ADVICE[500]))
     if wants_json(request):
         return json_error(status, message if detail else title)
     templates = request.app.state.templates
     values = {
+        "back": back,
         "status": status,
         "title": title,
         "message": message,
         "page_title": title,
-        "ctx": None,
+        "ctx": ctx,
         "user": getattr(request.state, "user", None),
     }
     return templates.TemplateResponse(request, "errors/error.html", values, status_code=status)
 
 
+def http_detail(exc: HTTPException) -> str | None:
+    """The message given when raising, or None for Starlette's default phrase."""
+    return exc.detail if exc.detail and exc.detail != _http_phrase(exc.status_code) else None
+
+
 async def http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    detail = exc.detail if exc.detail and exc.detail != _http_phrase(exc.status_code) else None
-    response = render_error(request, exc.status_code, detail)
+    response = render_error(request, exc.status_code, http_detail(exc))
     if exc.headers:
         response.headers.update(exc.headers)
     return response
@@ -113,6 +127,15 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return render_error(request, 500)
 
 
+CSRF_TITLE = N_("This form has expired")
+
+
 async def csrf_failure(request: Request, _reason: str) -> Response:
+    """403 for a missing or wrong CSRF token, with a way back to the form."""
     _prepare(request)
-    return render_error(request, 403, i18n.gettext(CSRF_MESSAGE))
+    referer = request.headers.get("referer", "")
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    back = referer[len(origin) :] if referer.startswith(origin + "/") else None
+    return render_error(
+        request, 403, i18n.gettext(CSRF_MESSAGE), title=i18n.gettext(CSRF_TITLE), back=back
+    )

@@ -219,12 +219,26 @@ def _serve(
             return login_redirect(ctx)
         if auth == "partial" and ctx.login is None:
             return ctx.redirect("/login")
-        if roles and ctx.org_role not in roles:
-            raise HTTPException(403)
-        response = handler(ctx)
+        try:
+            if roles and ctx.org_role not in roles:
+                raise HTTPException(403)
+            response = handler(ctx)
+        except HTTPException as exc:
+            db.rollback()
+            return _error_page(ctx, exc)
         for step in ctx.after:
             step(response)
         return response
+
+
+def _error_page(ctx: Context, exc: HTTPException) -> Response:
+    """The error page inside the layout, with the person's own top bar."""
+    from meetings.web.errors import http_detail, render_error
+
+    response = render_error(ctx.request, exc.status_code, http_detail(exc), ctx=ctx)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
 
 
 async def read_form(request: Request) -> FormData | None:

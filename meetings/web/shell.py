@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from meetings.accounts import actions as account_actions
 from meetings.archive.audit import record
 from meetings.organisations import queries as org_queries
 from meetings.web.handler import LANG_COOKIE, Context, page, safe_next
+from meetings.web.templating import STATIC_DIR
 
 
 @page()
@@ -55,7 +57,12 @@ def switch_organisation(ctx: Context) -> Response:
     return ctx.redirect("/")
 
 
+async def favicon(_request: Request) -> Response:
+    return FileResponse(STATIC_DIR / "img" / "icon.svg", media_type="image/svg+xml")
+
+
 routes = [
+    Route("/favicon.ico", favicon),
     Route("/", home),
     Route("/language", switch_language, methods=["POST"]),
     Route("/organisation", switch_organisation, methods=["POST"]),

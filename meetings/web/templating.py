@@ -6,6 +6,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+import ua_parser
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.templating import Jinja2Templates
 
@@ -29,6 +30,24 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={_static_version(path)}"
 
 
+def device(user_agent: str) -> str:
+    """A short "Chrome on Linux" description of a browser's User-Agent header."""
+    if not user_agent:
+        return ""
+    parsed = ua_parser.parse(user_agent)
+    browser = parsed.user_agent.family if parsed.user_agent else ""
+    system = parsed.os.family if parsed.os else ""
+    if parsed.device and parsed.device.family not in ("Other", "Spider"):
+        system = f"{system}, {parsed.device.family}" if system else parsed.device.family
+    described = " · ".join(part for part in (browser, system) if part)
+    return described or user_agent[:60]
+
+
+def grouped(secret: str, size: int = 4) -> str:
+    """ABCDEFGH -> "ABCD EFGH": a long key is easier to type in groups."""
+    return " ".join(secret[i : i + size] for i in range(0, len(secret), size))
+
+
 def make_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(directory),
@@ -49,5 +68,7 @@ def make_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
         local_datetime=i18n.local_datetime,
         local_date=i18n.local_date,
         number=i18n.number,
+        device=device,
     )
+    env.filters["grouped"] = grouped
     return Jinja2Templates(env=env)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from meetings.accounts.models import User
 from meetings.accounts.passwords import hash_password, password_problem, verify_password
 from meetings.archive.models import AuditEntry
 from tests.client import Client

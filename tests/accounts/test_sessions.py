@@ -28,9 +28,9 @@ def test_session_key_is_stored_only_as_a_hash(
 def test_cookie_is_httponly_and_samesite_lax(client: Client, factory: Factory) -> None:
     user = factory.user(organisation=factory.organisation())
     response = client.log_in(user)
-    cookie = [c for c in response.headers.get_list("set-cookie") if c.startswith("ecab_session=")][
-        0
-    ]
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith("ecab_session=")
+    )
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
 
 
@@ -38,7 +38,7 @@ def test_https_uses_host_prefixed_secure_cookie(app, factory: Factory) -> None: 
     user = factory.user(organisation=factory.organisation())
     with Client(app, base_url="https://testserver") as secure:
         response = secure.log_in(user)
-    cookie = [c for c in response.headers.get_list("set-cookie") if "ecab_session" in c][0]
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "ecab_session" in c)
     assert cookie.startswith("__Host-ecab_session=") and "Secure" in cookie
 
 

@@ -61,3 +61,29 @@ def test_api_errors_are_json(client: Client) -> None:
     response = client.get("/api/v1/me")
     assert response.status_code == 401
     assert set(response.json()["error"]) == {"code", "message"}
+
+
+def test_logged_in_error_page_keeps_the_top_bar(client: Client, factory) -> None:  # type: ignore[no-untyped-def]
+    org = factory.organisation()
+    client.log_in(factory.user(organisation=org))
+    response = client.get("/account/sessions/999/end")
+    assert response.status_code == 405
+    page = client.submit("/account/sessions/999/end")
+    assert page.status_code == 404
+    assert 'action="/logout"' in page.text and org.short_name in page.text
+
+
+def test_expired_form_page_offers_the_way_back(client: Client) -> None:
+    client.get("/login")
+    response = client.post(
+        "/login",
+        data={"email": "a@b.example", "password": "x"},
+        headers={"Referer": "http://testserver/login?next=/account"},
+    )
+    assert response.status_code == 403
+    assert 'href="/login?next=/account"' in response.text
+
+
+def test_favicon_is_served(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"

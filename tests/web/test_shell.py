@@ -70,5 +70,5 @@ def test_times_are_shown_in_the_organisation_zone_and_user_language() -> None:
     vietnamese = i18n.local_datetime(moment, "short")
     i18n.set_locale("en", "Asia/Ho_Chi_Minh")
     english = i18n.local_datetime(moment, "short")
-    assert "08:30" in vietnamese and "22/11/26" in vietnamese
-    assert "8:30" in english and "AM" in english.replace("\u202f", " ")
+    assert vietnamese == "08:30, 22/11/2026"
+    assert english == "22 Nov 2026, 08:30"

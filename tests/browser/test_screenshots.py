@@ -1,0 +1,57 @@
+"""Every account page in both languages and orientations, for people to look at.
+
+Each language takes its own officer (two-factor set-up happens once per account) and its own
+language cookie, so the account's stored language is never touched.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.harness import Tablets
+from tests.browser.steps import (
+    enrol_second_factor,
+    language,
+    log_in,
+    shoot,
+    submit,
+    wait_for_path,
+)
+
+pytestmark = pytest.mark.browser
+
+UNKNOWN = "/khong-co-trang-nay"
+OFFICERS = {"vi": "quantri@chinhphu.example", "en": "cvp@ubnd-binhan.example"}
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_screenshots_of_the_account_pages(tablets: Tablets, locale: str) -> None:
+    tablets.log.expect_error(UNKNOWN, 404)
+    page = tablets.open(language=locale)
+    page.goto("/login")
+    assert language(page) == locale
+    shoot(page, "login")
+
+    log_in(page, OFFICERS[locale])
+    wait_for_path(page, "/account/two-factor")
+    shoot(page, "two-factor-setup")
+    enrol_second_factor(page)
+    shoot(page, "recovery-codes")
+    page.locator('main a.button-primary[href="/"]').click()
+    wait_for_path(page, "/")
+    shoot(page, "home")
+
+    for name, path in (("account", "/account"), ("sessions", "/account/sessions")):
+        page.goto(path)
+        shoot(page, name)
+    page.goto("/account/tokens")
+    page.locator("#token-name").fill("Đồng bộ văn thư")
+    submit(page, "/account/tokens")
+    expect(page.get_by_test_id("new-token")).to_be_visible()
+    shoot(page, "tokens")
+
+    response = page.goto(UNKNOWN)
+    assert response is not None and response.status == 404
+    assert language(page) == locale
+    shoot(page, "error-404")
