@@ -25,7 +25,11 @@ class Client(TestClient):
 
     def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         response = super().request(*args, **kwargs)
-        match = META_TOKEN.search(response.text) if "html" in response.headers.get("content-type", "") else None
+        match = (
+            META_TOKEN.search(response.text)
+            if "html" in response.headers.get("content-type", "")
+            else None
+        )
         if match:
             self.token = match.group(1)
         return response
