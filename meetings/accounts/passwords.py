@@ -42,7 +42,9 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    """True if the password matches; spends the same time when there is no hash."""
+    """True if the password matches; spends the same time when there is no usable hash."""
+    if stored_hash is not None and not stored_hash.startswith("$argon2"):
+        stored_hash = None
     try:
         return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):

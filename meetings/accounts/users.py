@@ -25,10 +25,14 @@ def find_by_email(db: Session, email: str) -> User | None:
     return db.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
+# Stored for accounts that have no password yet: it is not an Argon2 hash, so nothing matches it.
+NO_PASSWORD = "!no-password-set"  # noqa: S105  (a marker, not a password)
+
+
 def create_user(
-    db: Session, *, email: str, name: str, password: str, actor: Actor, commit: bool = True
+    db: Session, *, email: str, name: str, password: str | None, actor: Actor, commit: bool = True
 ) -> User:
-    """A new active account; the password must pass the policy."""
+    """A new active account; the password must pass the policy, or be None (set one later)."""
     email = normalise_email(email)
     name = " ".join(name.split())
     problem = email_problem(email)
@@ -38,10 +42,11 @@ def create_user(
         raise AccountError(_("Enter the person's full name."), "name")
     if find_by_email(db, email):
         raise AccountError(_("An account with this e-mail address already exists."), "email")
-    problem = passwords.password_problem(password, email=email, name=name)
+    problem = password and passwords.password_problem(password, email=email, name=name)
     if problem:
         raise AccountError(problem, "password")
-    user = User(email=email, name=name[:200], password_hash=passwords.hash_password(password))
+    stored = passwords.hash_password(password) if password else NO_PASSWORD
+    user = User(email=email, name=name[:200], password_hash=stored)
     db.add(user)
     db.flush()
     record(db, actor, "user.created", ("user", user.id), email=email)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
+from meetings.accounts import users
+from meetings.accounts.models import User
 from meetings.archive.audit import Actor, record
 from meetings.errors import Refusal
 from meetings.i18n import _
@@ -19,6 +22,10 @@ from meetings.organisations.models import (
     OrganisationMember,
     OrgRole,
 )
+from meetings.text import fold, nfc
+
+if TYPE_CHECKING:
+    from meetings.organisations.imports import ImportRow
 
 
 class OrganisationError(Refusal):
@@ -26,8 +33,7 @@ class OrganisationError(Refusal):
 
 
 def slugify(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    ascii_text = fold(text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "org"
 
 
@@ -141,7 +147,7 @@ def set_seat(
     ).first()
     if seat is None:
         seat = Membership(
-            body_id=body.id or 0, user_id=user_id, position=len(queries.seats(db, body.id or 0))
+            body_id=body.id or 0, user_id=user_id, position=queries.seat_count(db, body.id or 0)
         )
     seat.title = " ".join(title.split())[:200]
     seat.role = role
@@ -175,3 +181,153 @@ def remove_seat(db: Session, *, body: Body, seat: Membership, actor: Actor) -> N
     )
     db.delete(seat)
     db.commit()
+
+
+# -- administration: people, seats, imports -----------------------------------------
+
+
+def create_person(
+    db: Session,
+    *,
+    organisation_id: int,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    actor: Actor,
+) -> User:
+    """A new account that belongs to the organisation, created in one transaction."""
+    if role not in OrgRole.__members__:
+        raise OrganisationError(_("Choose a role from the list."), "role")
+    try:
+        user = users.create_user(
+            db, email=email, name=nfc(name), password=password, actor=actor, commit=False
+        )
+        add_person(
+            db, organisation_id=organisation_id, user_id=user.id or 0, role=role, actor=actor
+        )
+    except Refusal:
+        db.rollback()
+        raise
+    db.commit()
+    return user
+
+
+def set_person_role(
+    db: Session, *, organisation_id: int, user_id: int, role: str, actor: Actor
+) -> None:
+    """Change a person's role in the organisation; administrators cannot demote themselves."""
+    if user_id == actor.user_id and role != OrgRole.admin:
+        message = _("You cannot take away your own administrator role. Ask another administrator.")
+        raise OrganisationError(message, "role", 409)
+    add_person(db, organisation_id=organisation_id, user_id=user_id, role=role, actor=actor)
+    db.commit()
+
+
+def _check_account_change(
+    db: Session, *, organisation_id: int, user: User, actor: Actor, own: str
+) -> None:
+    if user.id == actor.user_id:
+        raise OrganisationError(own, status=409)
+    if queries.belongs_elsewhere(db, user.id or 0, organisation_id):
+        message = _(
+            "This person also belongs to another organisation, so only a system administrator "
+            "can disable, re-enable or set a password for their account."
+        )
+        raise OrganisationError(message, status=409)
+
+
+def set_person_active(
+    db: Session, *, organisation_id: int, user: User, active: bool, actor: Actor
+) -> None:
+    """Disable or re-enable the account of someone who belongs to this organisation only."""
+    own = _("You cannot disable your own account.")
+    _check_account_change(db, organisation_id=organisation_id, user=user, actor=actor, own=own)
+    users.set_active(db, user=user, active=active, actor=actor)
+
+
+def set_person_password(
+    db: Session, *, organisation_id: int, user: User, password: str, actor: Actor
+) -> None:
+    """Set the password of someone who belongs to this organisation only."""
+    own = _("Change your own password from My account.")
+    _check_account_change(db, organisation_id=organisation_id, user=user, actor=actor, own=own)
+    users.set_password(db, user=user, password=password, actor=actor)
+
+
+def add_seat(
+    db: Session,
+    *,
+    body: Body,
+    user_id: int,
+    title: str,
+    role: str,
+    voting_right: bool,
+    vote_weight: int,
+    assistant_id: int | None,
+    actor: Actor,
+) -> Membership:
+    """Give a person a new seat in a body (one seat per person and body)."""
+    if queries.seat_of(db, body.id or 0, user_id) is not None:
+        message = _("This person already has a seat in this body. Change that seat instead.")
+        raise OrganisationError(message, "user_id")
+    return set_seat(
+        db,
+        body=body,
+        user_id=user_id,
+        title=nfc(title),
+        role=role,
+        voting_right=voting_right,
+        vote_weight=vote_weight,
+        assistant_id=assistant_id,
+        actor=actor,
+    )
+
+
+def import_members(db: Session, *, body: Body, rows: Sequence[ImportRow], actor: Actor) -> int:
+    """Create the new accounts and set every seat of a checked import: all rows or none."""
+    if not rows or any(row.errors for row in rows):
+        message = _("Nothing was imported, because some rows have errors. Correct them first.")
+        raise OrganisationError(message)
+    try:
+        for row in rows:
+            _import_row(db, body, row, actor)
+        created = sum(1 for row in rows if row.user_id is None)
+        record(
+            db, actor, "body.members_imported", ("body", body.id), rows=len(rows), created=created
+        )
+    except Refusal:
+        db.rollback()
+        raise
+    db.commit()
+    return len(rows)
+
+
+def _import_row(db: Session, body: Body, row: ImportRow, actor: Actor) -> None:
+    user_id = row.user_id
+    if user_id is None:
+        # No password yet: the administrator sets a real one later.
+        user = users.create_user(
+            db,
+            email=row.email,
+            name=row.name,
+            password=None,
+            actor=actor,
+            commit=False,
+        )
+        user_id = user.id or 0
+        add_person(
+            db, organisation_id=body.organisation_id, user_id=user_id, role="member", actor=actor
+        )
+    set_seat(
+        db,
+        body=body,
+        user_id=user_id,
+        title=row.title,
+        role=row.role,
+        voting_right=row.voting_right,
+        vote_weight=row.vote_weight,
+        assistant_id=row.assistant_id,
+        actor=actor,
+        commit=False,
+    )

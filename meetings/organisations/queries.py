@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from meetings.accounts.models import User
 from meetings.organisations.models import (
@@ -121,3 +121,28 @@ def person(db: Session, organisation_id: int, user_id: int) -> User | None:
     if role_in(db, organisation_id, user_id) is None:
         return None
     return db.get(User, user_id)
+
+
+def belongs_elsewhere(db: Session, user_id: int, organisation_id: int) -> bool:
+    """True if the user is also a person of some other organisation."""
+    other = db.exec(
+        select(OrganisationMember.id).where(
+            OrganisationMember.user_id == user_id,
+            OrganisationMember.organisation_id != organisation_id,
+        )
+    ).first()
+    return other is not None
+
+
+def seat_of(db: Session, body_id: int, user_id: int) -> Membership | None:
+    """A person's seat in a body, if they have one."""
+    return db.exec(
+        select(Membership).where(Membership.body_id == body_id, Membership.user_id == user_id)
+    ).first()
+
+
+def seat_count(db: Session, body_id: int) -> int:
+    """How many seats a body has (the next seat's place in protocol order)."""
+    return db.exec(
+        select(func.count()).select_from(Membership).where(Membership.body_id == body_id)
+    ).one()

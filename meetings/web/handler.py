@@ -241,11 +241,18 @@ def _error_page(ctx: Context, exc: HTTPException) -> Response:
     return response
 
 
+MAX_FORM_BYTES = 8 * 1024 * 1024
+
+
 async def read_form(request: Request) -> FormData | None:
+    """The posted form; a declared body over the limit is refused before it is read."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
-    if request.method == "POST" and content_type in FORM_CONTENT_TYPES:
-        return await request.form(max_files=20, max_fields=500)
-    return None
+    if request.method != "POST" or content_type not in FORM_CONTENT_TYPES:
+        return None
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+        raise HTTPException(413)
+    return await request.form(max_files=20, max_fields=500, max_part_size=MAX_FORM_BYTES)
 
 
 def page(auth: str = "full", roles: tuple[str, ...] = ()) -> Callable[[Handler], Any]:
@@ -255,7 +262,11 @@ def page(auth: str = "full", roles: tuple[str, ...] = ()) -> Callable[[Handler],
         @wraps(handler)
         async def endpoint(request: Request) -> Response:
             form = await read_form(request)
-            return await run_in_threadpool(_serve, handler, request, form, auth, roles)
+            try:
+                return await run_in_threadpool(_serve, handler, request, form, auth, roles)
+            finally:
+                if form is not None:
+                    await form.close()
 
         return endpoint
 

@@ -97,3 +97,16 @@ def test_login_email_is_case_insensitive(client: Client, factory: Factory) -> No
     assert user.email == "ba.truong@test.example"
     response = client.submit("/login", {"email": "BA.TRUONG@test.example", "password": PASSWORD})
     assert response.status_code == 303
+
+
+def test_account_without_a_password_cannot_log_in(
+    client: Client, factory: Factory, db: Session
+) -> None:
+    from meetings.accounts.users import create_user
+    from meetings.archive.audit import Actor
+
+    user = create_user(
+        db, email="moi@test.example", name="Người Mới", password=None, actor=Actor(None)
+    )
+    assert not verify_password(user.password_hash, "")
+    assert client.submit("/login", {"email": user.email, "password": ""}).status_code == 422

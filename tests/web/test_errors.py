@@ -87,3 +87,15 @@ def test_expired_form_page_offers_the_way_back(client: Client) -> None:
 def test_favicon_is_served(client: Client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"
+
+
+def test_oversized_form_is_refused_before_it_is_read(client: Client, factory) -> None:  # type: ignore[no-untyped-def]
+    client.log_in(factory.user(organisation=factory.organisation()))
+    body = b"x" * (8 * 1024 * 1024 + 1)
+    response = client.post(
+        "/account/tokens",
+        content=body,
+        headers={"Content-Type": "multipart/form-data; boundary=z", "X-CSRF-Token": client.csrf()},
+    )
+    assert response.status_code == 413
+    assert 'class="error-code">413<' in response.text
