@@ -6,10 +6,15 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from meetings import config as config_module
 from meetings.config import SETTINGS, Config
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def _config() -> Config:
@@ -69,10 +74,17 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine():  # type: ignore[no-untyped-def]
-    from meetings.db import make_engine
+@contextmanager
+def _database() -> Iterator[Session]:
+    """A session on the configured database; the engine is disposed afterwards."""
+    from meetings.db import make_engine, session_scope
 
-    return make_engine(_config().database_url)
+    engine = make_engine(_config().database_url)
+    try:
+        with session_scope(engine) as db:
+            yield db
+    finally:
+        engine.dispose()
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -94,13 +106,12 @@ def cmd_user_create(args: argparse.Namespace) -> int:
 
     from meetings.accounts.users import create_user
     from meetings.archive.audit import Actor
-    from meetings.db import session_scope
     from meetings.errors import Refusal
     from meetings.organisations import actions as org_actions
     from meetings.organisations.models import Organisation
 
     password = _read_password(args)
-    with session_scope(_engine()) as db:
+    with _database() as db:
         actor = Actor(None, "cli")
         try:
             user = create_user(
@@ -138,11 +149,10 @@ def _find_user(db, email: str):  # type: ignore[no-untyped-def]
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     from meetings.accounts.users import set_password
     from meetings.archive.audit import Actor
-    from meetings.db import session_scope
     from meetings.errors import Refusal
 
     password = _read_password(args)
-    with session_scope(_engine()) as db:
+    with _database() as db:
         try:
             set_password(
                 db, user=_find_user(db, args.email), password=password, actor=Actor(None, "cli")
@@ -156,9 +166,8 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 def _set_active(args: argparse.Namespace, active: bool) -> int:
     from meetings.accounts.users import set_active
     from meetings.archive.audit import Actor
-    from meetings.db import session_scope
 
-    with session_scope(_engine()) as db:
+    with _database() as db:
         set_active(db, user=_find_user(db, args.email), active=active, actor=Actor(None, "cli"))
     print("account enabled" if active else "account disabled; its sessions were ended")
     return 0
@@ -167,9 +176,8 @@ def _set_active(args: argparse.Namespace, active: bool) -> int:
 def cmd_token_create(args: argparse.Namespace) -> int:
     from meetings.accounts.actions import create_api_token
     from meetings.archive.audit import Actor
-    from meetings.db import session_scope
 
-    with session_scope(_engine()) as db:
+    with _database() as db:
         user = _find_user(db, args.email)
         print(create_api_token(db, user=user, name=args.name, actor=Actor(user.id, "cli")))
     return 0
@@ -186,8 +194,8 @@ def cmd_check(_args: argparse.Namespace) -> int:
     config = _config()
     problems = list(config.problems)
     try:
-        with _engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with _database() as db:
+            db.execute(text("SELECT 1"))
     except Exception as error:
         problems.append(f"database {_display_url(config.database_url)}: {error}")
 

@@ -51,30 +51,43 @@ class MemoryBroadcast:
 
 
 class RedisBroadcast:
-    """Several workers or hosts: Redis pub/sub, one connection per subscription."""
+    """Several workers or hosts: Redis pub/sub.
+
+    Redis connections belong to the event loop that opened them, so each loop gets its own
+    client (a server has one loop; tests may run several apps' loops side by side).
+    """
 
     def __init__(self, url: str) -> None:
-        self._redis = aioredis.from_url(url, decode_responses=True)
+        self._url = url
+        self._clients: dict[asyncio.AbstractEventLoop, aioredis.Redis] = {}
+
+    def _redis(self) -> aioredis.Redis:
+        loop = asyncio.get_running_loop()
+        if loop not in self._clients:
+            self._clients[loop] = aioredis.from_url(self._url, decode_responses=True)
+        return self._clients[loop]
 
     async def connect(self) -> None:
-        await self._redis.ping()
+        await self._redis().ping()
 
     async def disconnect(self) -> None:
-        await self._redis.aclose()
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
 
     async def ping(self) -> bool:
         try:
-            return bool(await asyncio.wait_for(self._redis.ping(), timeout=2))
+            return bool(await asyncio.wait_for(self._redis().ping(), timeout=2))
         except (OSError, aioredis.RedisError, TimeoutError):
             return False
 
     async def publish(self, channel: str, message: str) -> None:
-        await self._redis.publish(channel, message)
+        await self._redis().publish(channel, message)
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[asyncio.Queue[str]]:
         queue: asyncio.Queue[str] = asyncio.Queue()
-        pubsub = self._redis.pubsub()
+        pubsub = self._redis().pubsub()
         await pubsub.subscribe(channel)
 
         async def pump() -> None:
