@@ -112,6 +112,7 @@ PROVINCE = [
     ("gd.xaydung", "Quách Văn Dũng", "Giám đốc Sở Xây dựng", BodyRole.member, "member"),
     ("gd.yte", "Tôn Nữ Diệu", "Giám đốc Sở Y tế", BodyRole.member, "member"),
     ("cvp", "La Văn Được", "Chánh Văn phòng Ủy ban nhân dân tỉnh", BodyRole.secretary, "secretary"),
+    ("quantri", "Mạc Thị Hằng", "Quản trị hệ thống, Văn phòng Ủy ban nhân dân tỉnh", None, "admin"),
 ]
 
 

@@ -20,7 +20,9 @@ VIEWPORTS = {"portrait": (768, 1024), "landscape": (1024, 768)}
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DOCS_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 # Copied to docs/screenshots/ (shown in the README) under MEETINGS_UPDATE_DOCS_SCREENSHOTS=1.
-DOCS_NAMES = frozenset({"login", "two-factor-setup", "home", "account", "sessions", "error-404"})
+DOCS_NAMES = frozenset(
+    {"login", "two-factor-setup", "home", "account", "sessions", "admin-body", "admin-people"}
+)
 DOCS_LOCALE = "vi"
 DOCS_ORIENTATION = "landscape"
 

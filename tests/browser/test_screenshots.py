@@ -22,7 +22,8 @@ from tests.browser.steps import (
 pytestmark = pytest.mark.browser
 
 UNKNOWN = "/khong-co-trang-nay"
-OFFICERS = {"vi": "quantri@chinhphu.example", "en": "cvp@ubnd-binhan.example"}
+# Administrators of the two organisations, so that the administration pages are shown too.
+OFFICERS = {"vi": "quantri@chinhphu.example", "en": "quantri@ubnd-binhan.example"}
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])
@@ -50,6 +51,14 @@ def test_screenshots_of_the_account_pages(tablets: Tablets, locale: str) -> None
     submit(page, "/account/tokens")
     expect(page.get_by_test_id("new-token")).to_be_visible()
     shoot(page, "tokens")
+
+    page.goto("/admin/people")
+    shoot(page, "admin-people")
+    page.goto("/admin/bodies")
+    shoot(page, "admin-bodies")
+    page.locator("main a[href^='/admin/bodies/']").first.click()
+    page.wait_for_load_state()
+    shoot(page, "admin-body")
 
     response = page.goto(UNKNOWN)
     assert response is not None and response.status == 404
