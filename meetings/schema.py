@@ -3,8 +3,18 @@
 from sqlmodel import SQLModel
 
 from meetings.accounts import models as accounts_models
+from meetings.agenda import models as agenda_models
 from meetings.archive import models as archive_models
+from meetings.attendance import models as attendance_models
+from meetings.notifications import models as notifications_models
 from meetings.organisations import models as organisations_models
 
-AREAS = (accounts_models, archive_models, organisations_models)
+AREAS = (
+    accounts_models,
+    agenda_models,
+    archive_models,
+    attendance_models,
+    notifications_models,
+    organisations_models,
+)
 metadata = SQLModel.metadata

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
 from meetings.accounts import totp
 from meetings.accounts.models import User
 from meetings.accounts.users import create_user
+from meetings.agenda import actions as agenda_actions
+from meetings.agenda import items as agenda_items
+from meetings.agenda.models import AgendaItem, Meeting
 from meetings.archive.audit import Actor
 from meetings.db import utcnow
 from meetings.organisations import actions as org_actions
@@ -84,6 +88,40 @@ class Factory:
             description="",
             actor=self.actor,
         )
+
+    def meeting(
+        self,
+        body: Body,
+        title: str = "Phiên họp Chính phủ thường kỳ",
+        *,
+        starts_at: datetime | None = None,
+        items: int = 0,
+        publish: bool = False,
+    ) -> Meeting:
+        """A meeting of the body tomorrow at 08:00 (Hà Nội), with `items` agenda items."""
+        start = starts_at or datetime.now(UTC).replace(
+            hour=1, minute=0, second=0, microsecond=0
+        ) + timedelta(days=1)
+        meeting = agenda_actions.create_meeting(
+            self.db,
+            actor=self.actor,
+            body=body,
+            title=title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=4),
+            place="Phòng họp Chính phủ",
+        )
+        for n in range(items):
+            self.item(meeting, f"Nội dung {n + 1}")
+        if publish:
+            agenda_actions.publish(self.db, meeting, actor=self.actor)
+        return meeting
+
+    def item(
+        self, meeting: Meeting, title: str = "Dự thảo Nghị định", **values: object
+    ) -> AgendaItem:
+        values.setdefault("duration_minutes", 30)
+        return agenda_items.add_item(self.db, meeting, actor=self.actor, title=title, **values)
 
     def seat(
         self,

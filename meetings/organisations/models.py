@@ -58,6 +58,13 @@ class Body(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=2000)
+    # The body's own rules: quorum is a fraction of its seats that count for quorum (members
+    # and the chair, not guests or the secretary), e.g. the Government's two thirds.
+    quorum_numerator: int = 2
+    quorum_denominator: int = 3
+    substitutes_count_for_quorum: bool = False
+    substitutes_may_vote: bool = False
+    remote_counts_for_quorum: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

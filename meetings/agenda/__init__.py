@@ -1,0 +1,5 @@
+"""agenda area."""
+
+import logging
+
+logger = logging.getLogger(__name__)

@@ -1,0 +1,5 @@
+"""attendance area."""
+
+import logging
+
+logger = logging.getLogger(__name__)

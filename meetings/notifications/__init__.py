@@ -1,0 +1,5 @@
+"""notifications area."""
+
+import logging
+
+logger = logging.getLogger(__name__)
