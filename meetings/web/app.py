@@ -14,9 +14,16 @@ from starlette.staticfiles import StaticFiles
 from meetings import config as config_module
 from meetings.accounts import api as accounts_api
 from meetings.accounts import views as accounts_views
+from meetings.agenda import api as agenda_api
+from meetings.agenda import builder as agenda_builder
+from meetings.agenda import views as agenda_views
+from meetings.attendance import api as attendance_api
+from meetings.attendance import views as attendance_views
 from meetings.config import Config
 from meetings.db import make_engine
 from meetings.live.broadcast import from_url
+from meetings.notifications import calendar_views
+from meetings.notifications import views as notifications_views
 from meetings.organisations import api as organisations_api
 from meetings.organisations import views as organisations_views
 from meetings.web import errors, health, shell
@@ -31,9 +38,16 @@ def all_routes() -> list[BaseRoute]:
         *shell.routes,
         *accounts_views.routes,
         *organisations_views.routes,
+        *agenda_views.routes,
+        *agenda_builder.routes,
+        *attendance_views.routes,
+        *notifications_views.routes,
+        *calendar_views.routes,
         Route("/api/v1/openapi.json", openapi_endpoint, methods=["GET"]),
         *accounts_api.routes,
         *organisations_api.routes,
+        *agenda_api.routes,
+        *attendance_api.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
 

@@ -70,6 +70,13 @@ class Context:
             return []
         return org_queries.organisations_of(self.db, self.user.id)
 
+    def unread_notifications(self) -> int:
+        from meetings.notifications.actions import unread_count
+
+        if self.user is None or self.user.id is None:
+            return 0
+        return unread_count(self.db, self.user.id)
+
     def org_id(self) -> int:
         if self.organisation is None or self.organisation.id is None:
             raise HTTPException(404)
