@@ -67,8 +67,10 @@ def render(template: str, raw: str) -> str:
     for key in ("when", "new_when"):
         if key in data:
             data[key] = local_datetime(datetime.fromisoformat(data[key]), "short")
-    if "change_kind" in data:
-        data["change"] = gettext(CHANGES[data["change_kind"]], **data)
+    kind = data.get("change_kind")
+    if kind:
+        change = CHANGES[kind]
+        data["change"] = gettext(change, **data)
     return gettext(template, **data)
 
 
