@@ -11,6 +11,7 @@ from meetings.accounts.passwords import hash_password
 from meetings.archive.audit import Actor
 from meetings.config import Config
 from meetings.db import make_engine, session_scope
+from meetings.demo_meetings import GOV_ROOM, GOV_VIDEO, PROVINCE_ROOM, Place, load_meetings
 from meetings.organisations import actions as org_actions
 from meetings.organisations.models import Body, BodyRole, Organisation
 
@@ -93,6 +94,7 @@ GOVERNMENT = [
         "admin",
     ),
     ("trolythutuong", "Phạm Quốc Xuân", "Trợ lý Thủ tướng", None, "member"),
+    ("tt.xaydung", "Nguyễn Hữu Khánh", "Thứ trưởng Bộ Xây dựng", None, "member"),
 ]
 STANDING = (
     "thutuong",
@@ -189,7 +191,7 @@ def _seat_all(
 
 
 def load_demo(config: Config) -> DemoLogins:
-    """Create (or complete) the demo organisations, bodies, people and seats."""
+    """Create (or complete) the demo organisations, bodies, people, seats and meetings."""
     engine = make_engine(config.database_url)
     actor = Actor(None, "demo")
     password_hash = hash_password(DEMO_PASSWORD)
@@ -223,6 +225,11 @@ def load_demo(config: Config) -> DemoLogins:
         )
         _seat_all(db, committee, PROVINCE, locals_, None, actor)
         db.commit()
+        load_meetings(
+            db,
+            Place(gov, government, users, "thuky", GOV_ROOM, GOV_VIDEO),
+            Place(province, committee, locals_, "cvp", PROVINCE_ROOM),
+        )
     engine.dispose()
     accounts = [
         (f"thuky@{GOV_DOMAIN}", "secretariat (Government Office), two-factor login"),

@@ -106,8 +106,9 @@ def remove_item(db: Session, meeting: Meeting, item: AgendaItem, *, actor: Actor
     refuse_if_finished(meeting)
     family = [item, *[i for i in items(db, meeting.id or 0) if i.parent_id == item.id]]
     if meeting.state == MeetingState.draft:
-        for row in reversed(family):
+        for row in reversed(family):  # sub-items first: the foreign key needs them gone
             db.delete(row)
+            db.flush()
         record(db, actor, "agenda.item_removed", ("item", item.id), meeting_id=meeting.id)
     else:
         for row in family:

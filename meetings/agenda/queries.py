@@ -104,3 +104,70 @@ def amendments(db: Session, meeting_id: int) -> list[Amendment]:
             select(Amendment).where(Amendment.meeting_id == meeting_id).order_by(col(Amendment.id))
         )
     )
+
+
+# -- reads for the meeting pages (imports kept local so the header above stays as it was) --
+
+
+def meeting_lists(
+    db: Session,
+    viewer: Viewer,
+    *,
+    now: datetime,
+    body_id: int | None = None,
+    state: str | None = None,
+    past_limit: int = 100,
+) -> tuple[list[Meeting], list[Meeting]]:
+    """What the viewer may see: upcoming and running meetings soonest first, then past ones
+    latest first. A meeting lasts less than a week, so one that began a week ago is over."""
+    recent = meetings_for(
+        db, viewer, body_id=body_id, state=state, since=now - timedelta(days=7), limit=500
+    )
+    upcoming = [m for m in recent if m.ends_at > now or m.state == MeetingState.in_session]
+    shown = {m.id for m in upcoming}
+    earlier = meetings_for(db, viewer, body_id=body_id, state=state, until=now, limit=5000)
+    past = [m for m in reversed(earlier) if m.id not in shown]
+    return upcoming, past[:past_limit]
+
+
+def bodies_to_prepare(db: Session, viewer: Viewer) -> list[tuple[int, str]]:
+    """The bodies (id and name) whose meetings the viewer prepares as secretariat."""
+    return [
+        (body.id or 0, body.name)
+        for body in org_queries.bodies(db, viewer.organisation_id)
+        if is_secretariat(db, viewer, body.id or 0)
+    ]
+
+
+def body_names(db: Session, organisation_id: int) -> dict[int, str]:
+    """The name of every body of the organisation, archived ones too (old meetings keep them)."""
+    from meetings.organisations.models import Body
+
+    rows = db.exec(select(Body.id, Body.name).where(Body.organisation_id == organisation_id))
+    return {body_id: name for body_id, name in rows if body_id is not None}
+
+
+def names_of(db: Session, user_ids: set[int | None]) -> dict[int, str]:
+    """People's names by id, for chair, secretary and presenters (even if they left since)."""
+    from meetings.accounts.models import (
+        User,
+    )  # appended reads keep the module's imports as they were
+
+    wanted = [uid for uid in user_ids if uid is not None]
+    if not wanted:
+        return {}
+    rows = db.exec(select(User.id, User.name).where(col(User.id).in_(wanted)))
+    return {user_id: name for user_id, name in rows if user_id is not None}
+
+
+def positions_of(db: Session, meeting: Meeting, user_id: int) -> dict[int, object]:
+    """One person's positions on the meeting's items, by item id (Position rows)."""
+    from meetings.agenda.models import Position  # local, like the reads above
+
+    ids = [item.id for item in items(db, meeting.id or 0)]
+    if not ids:
+        return {}
+    rows = db.exec(
+        select(Position).where(col(Position.item_id).in_(ids), Position.user_id == user_id)
+    )
+    return {row.item_id: row for row in rows}

@@ -107,6 +107,43 @@ def update_body(db: Session, *, body: Body, name: str, description: str, actor: 
     return body
 
 
+def set_body_rules(
+    db: Session,
+    *,
+    body: Body,
+    quorum_numerator: int,
+    quorum_denominator: int,
+    substitutes_count_for_quorum: bool,
+    substitutes_may_vote: bool,
+    remote_counts_for_quorum: bool,
+    actor: Actor,
+) -> Body:
+    """Set the body's meeting rules: quorum as a fraction of its seats, substitutes, remote."""
+    if not 1 <= quorum_denominator <= 100:
+        message = _("The denominator must be a whole number from 1 to 100.")
+        raise OrganisationError(message, "quorum_denominator")
+    if not 1 <= quorum_numerator <= quorum_denominator:
+        message = _("The numerator must be a whole number from 1 to the denominator.")
+        raise OrganisationError(message, "quorum_numerator")
+    body.quorum_numerator, body.quorum_denominator = quorum_numerator, quorum_denominator
+    body.substitutes_count_for_quorum = substitutes_count_for_quorum
+    body.substitutes_may_vote = substitutes_may_vote
+    body.remote_counts_for_quorum = remote_counts_for_quorum
+    db.add(body)
+    record(
+        db,
+        actor,
+        "body.rules_set",
+        ("body", body.id),
+        quorum=f"{quorum_numerator}/{quorum_denominator}",
+        substitutes_count=substitutes_count_for_quorum,
+        substitutes_vote=substitutes_may_vote,
+        remote_counts=remote_counts_for_quorum,
+    )
+    db.commit()
+    return body
+
+
 def _check_seat(
     db: Session, body: Body, *, user_id: int, role: str, weight: int, assistant_id: int | None
 ) -> None:

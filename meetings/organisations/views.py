@@ -37,6 +37,11 @@ NEW_SEAT = {
     "vote_weight": "1",
     "assistant_id": "",
 }
+RULE_NUMBERS = {
+    "quorum_numerator": N_("The numerator must be a whole number from 1 to the denominator."),
+    "quorum_denominator": N_("The denominator must be a whole number from 1 to 100."),
+}
+RULE_CHECKS = ("substitutes_count_for_quorum", "substitutes_may_vote", "remote_counts_for_quorum")
 NUMBER_PROBLEMS = {
     "user_id": N_("Choose a person of this organisation."),
     "vote_weight": N_("The vote weight must be a whole number from 0 to 100."),
@@ -236,6 +241,8 @@ def _body_page(ctx: Context, body: Body, status: int = 200, **forms: Any) -> Res
     forms.setdefault("body_values", {"name": body.name, "description": body.description})
     forms.setdefault("seat_errors", {})
     forms.setdefault("seat_values", NEW_SEAT)
+    forms.setdefault("rules_errors", {})
+    forms.setdefault("rules_values", {n: getattr(body, n) for n in (*RULE_NUMBERS, *RULE_CHECKS)})
     return _render(
         ctx,
         "admin/body.html",
@@ -259,6 +266,28 @@ def body_page(ctx: Context) -> Response:
         return _body_page(ctx, body, 422, body_errors=_errors(refusal), body_values=values)
     ctx.flash(_("The changes to %(name)s have been saved.", name=body.name))
     return ctx.redirect(f"/admin/bodies/{body.id}")
+
+
+def _whole(text: str, name: str, problem: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise actions.OrganisationError(_(problem), name) from None
+
+
+@page(roles=ADMIN)
+def body_rules(ctx: Context) -> Response:
+    """The body's meeting rules: quorum fraction, substitutes, remote participation."""
+    body = _body(ctx)
+    values: dict[str, Any] = {name: ctx.field(name) for name in RULE_NUMBERS}
+    values.update({name: ctx.checked(name) for name in RULE_CHECKS})
+    try:
+        numbers = {name: _whole(values[name], name, text) for name, text in RULE_NUMBERS.items()}
+        actions.set_body_rules(ctx.db, body=body, **{**values, **numbers}, actor=ctx.actor)
+    except Refusal as refusal:
+        return _body_page(ctx, body, 422, rules_errors=_errors(refusal), rules_values=values)
+    ctx.flash(_("The meeting rules of %(name)s have been saved.", name=body.name))
+    return ctx.redirect(f"/admin/bodies/{body.id}#rules")
 
 
 def _seat_values(ctx: Context) -> dict[str, Any]:
@@ -406,6 +435,7 @@ routes = [
     Route(PERSON + "/enable", person_enable, methods=["POST"]),
     Route("/admin/bodies", bodies, methods=["GET", "POST"]),
     Route(BODY, body_page, methods=["GET", "POST"]),
+    Route(BODY + "/rules", body_rules, methods=["POST"]),
     Route(BODY + "/seats", seat_add, methods=["POST"]),
     Route(SEAT, seat_page, methods=["GET", "POST"]),
     Route(SEAT + "/remove", seat_remove, methods=["POST"]),

@@ -23,7 +23,7 @@ from meetings.errors import Refusal
 from meetings.i18n import _
 from meetings.organisations import queries as org_queries
 from meetings.web.errors import json_error
-from meetings.web.handler import Context, _load_login, localise
+from meetings.web.handler import Context, _load_login, load_organisation, localise
 
 MAX_BODY = 1024 * 1024
 PREFIX = "/api/v1"
@@ -60,8 +60,13 @@ def _authenticate(ctx: Context) -> None:
 
 
 def _scope_organisation(ctx: Context) -> None:
+    """{org_id} in the path names the organisation; otherwise the session's current one, or
+    for a Bearer token the user's first organisation by name."""
     org_id = ctx.request.path_params.get("org_id")
-    if org_id is None or ctx.user is None or ctx.user.id is None:
+    if ctx.user is None or ctx.user.id is None:
+        return
+    if org_id is None:
+        load_organisation(ctx)
         return
     for org, role in org_queries.organisations_of(ctx.db, ctx.user.id):
         if org.id == org_id:
@@ -90,7 +95,7 @@ def _parse(model: type[BaseModel] | None, raw: bytes) -> BaseModel | Response | 
     try:
         return model.model_validate_json(raw or b"{}")
     except ValidationError as error:
-        return json_error(422, _validation_message(error))
+        return json_error(422, validation_message(error))
 
 
 def _serve(route: ApiRoute, handler: ApiHandler, request: Request, raw: bytes) -> Response:
@@ -120,7 +125,7 @@ def _serve(route: ApiRoute, handler: ApiHandler, request: Request, raw: bytes) -
         return JSONResponse(_dump(result), status_code=route.status)
 
 
-def _validation_message(error: ValidationError) -> str:
+def validation_message(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ())) or _("body")
     return _("Field %(field)s: %(problem)s", field=where, problem=first.get("msg", ""))

@@ -173,7 +173,8 @@ def _load_login(ctx: Context) -> None:
         ctx.login, ctx.user = login, user
 
 
-def _load_organisation(ctx: Context) -> None:
+def load_organisation(ctx: Context) -> None:
+    """The session's current organisation, else the user's first; with their role there."""
     if ctx.user is None or ctx.user.id is None:
         return
     wanted = ctx.login.organisation_id if ctx.login else None
@@ -218,7 +219,7 @@ def _serve(
     with session_scope(request.app.state.engine) as db:
         ctx = Context(request, db, config, form)
         _load_login(ctx)
-        _load_organisation(ctx)
+        load_organisation(ctx)
         localise(request, config, ctx.user, ctx.organisation.timezone if ctx.organisation else None)
         request.state.user = ctx.user
         full = ctx.login is not None and ctx.login.stage == SessionStage.full
