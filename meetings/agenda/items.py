@@ -104,6 +104,8 @@ def update_item(
 def remove_item(db: Session, meeting: Meeting, item: AgendaItem, *, actor: Actor) -> None:
     """A draft's item is deleted; after publication it is withdrawn, never silently removed."""
     refuse_if_finished(meeting)
+    if item.status == ItemStatus.withdrawn:
+        raise rules.conflict(_("This item has already been withdrawn."))
     family = [item, *[i for i in items(db, meeting.id or 0) if i.parent_id == item.id]]
     if meeting.state == MeetingState.draft:
         for row in reversed(family):  # sub-items first: the foreign key needs them gone

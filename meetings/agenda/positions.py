@@ -42,6 +42,8 @@ def set_position(
         )
     if participant.role not in MAY_TAKE_POSITIONS or actor.user_id is None:
         raise Refusal(_("Only members of the body take positions on items."), status=403)
+    if item.status == ItemStatus.withdrawn or item.meeting_id != meeting.id:
+        raise Refusal(_("This item has been withdrawn from the agenda."), status=409)
     if kind not in PositionKind.__members__:
         raise Refusal(_("Choose no objection, objection or wish to speak."), "kind")
     comment = comment.strip()[:2000]

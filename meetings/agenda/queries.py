@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_, select
 
 from meetings.agenda.access import Viewer, is_secretariat
 from meetings.agenda.items import items
-from meetings.agenda.models import AgendaItem, Amendment, Meeting, MeetingState
+from meetings.agenda.models import AgendaItem, Amendment, Meeting, MeetingState, Position
 from meetings.attendance.models import Participant
 from meetings.organisations import queries as org_queries
 
@@ -160,10 +160,8 @@ def names_of(db: Session, user_ids: set[int | None]) -> dict[int, str]:
     return {user_id: name for user_id, name in rows if user_id is not None}
 
 
-def positions_of(db: Session, meeting: Meeting, user_id: int) -> dict[int, object]:
-    """One person's positions on the meeting's items, by item id (Position rows)."""
-    from meetings.agenda.models import Position  # local, like the reads above
-
+def positions_of(db: Session, meeting: Meeting, user_id: int) -> dict[int, Position]:
+    """One person's positions on the meeting's items, by item id."""
     ids = [item.id for item in items(db, meeting.id or 0)]
     if not ids:
         return {}

@@ -21,7 +21,20 @@ SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DOCS_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 # Copied to docs/screenshots/ (shown in the README) under MEETINGS_UPDATE_DOCS_SCREENSHOTS=1.
 DOCS_NAMES = frozenset(
-    {"login", "two-factor-setup", "home", "account", "sessions", "admin-body", "admin-people"}
+    {
+        "login",
+        "two-factor-setup",
+        "home",
+        "account",
+        "sessions",
+        "admin-body",
+        "admin-people",
+        "meetings",
+        "meeting",
+        "agenda-builder",
+        "positions",
+        "participants",
+    }
 )
 DOCS_LOCALE = "vi"
 DOCS_ORIENTATION = "landscape"

@@ -60,6 +60,14 @@ def test_screenshots_of_the_account_pages(tablets: Tablets, locale: str) -> None
     page.wait_for_load_state()
     shoot(page, "admin-body")
 
+    page.goto("/meetings")
+    shoot(page, "meetings")
+    page.locator("main a[href^='/meetings/']:not([href='/meetings/new'])").first.click()
+    page.wait_for_load_state()
+    shoot(page, "meeting")
+    page.goto("/notifications")
+    shoot(page, "notifications")
+
     response = page.goto(UNKNOWN)
     assert response is not None and response.status == 404
     assert language(page) == locale
