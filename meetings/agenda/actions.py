@@ -249,18 +249,20 @@ def _reason(reason: str) -> str:
     return rules.text(reason, "reason", 1000, required=True)
 
 
-def cancel(db: Session, meeting: Meeting, *, actor: Actor, reason: str) -> Meeting:
-    """draft, scheduled or postponed -> cancelled, with a reason participants are told."""
+def _halt(
+    db: Session, meeting: Meeting, actor: Actor, transition: str, state: str, reason: str
+) -> Meeting:
+    """Cancel or postpone: the reason is kept, and participants are told if invited."""
     reason = _reason(reason)
-    told = meeting.state != MeetingState.draft
-    _move(db, meeting, actor, "cancel", MeetingState.cancelled, reason=reason)
+    invited = meeting.state != MeetingState.draft
+    _move(db, meeting, actor, transition, state, reason=reason)
     meeting.state_reason = reason
     meeting.sequence += 1
-    if told:
+    if invited:
         notify(
             db,
             attendance.audience(db, meeting.id or 0),
-            "meeting_cancelled",
+            f"meeting_{state}",
             organisation_id=meeting.organisation_id,
             meeting_id=meeting.id,
             title=meeting.title,
@@ -270,23 +272,14 @@ def cancel(db: Session, meeting: Meeting, *, actor: Actor, reason: str) -> Meeti
     return meeting
 
 
+def cancel(db: Session, meeting: Meeting, *, actor: Actor, reason: str) -> Meeting:
+    """draft, scheduled or postponed -> cancelled, with a reason participants are told."""
+    return _halt(db, meeting, actor, "cancel", MeetingState.cancelled, reason)
+
+
 def postpone(db: Session, meeting: Meeting, *, actor: Actor, reason: str) -> Meeting:
     """scheduled -> postponed, with a reason participants are told."""
-    reason = _reason(reason)
-    _move(db, meeting, actor, "postpone", MeetingState.postponed, reason=reason)
-    meeting.state_reason = reason
-    meeting.sequence += 1
-    notify(
-        db,
-        attendance.audience(db, meeting.id or 0),
-        "meeting_postponed",
-        organisation_id=meeting.organisation_id,
-        meeting_id=meeting.id,
-        title=meeting.title,
-        reason=reason,
-    )
-    db.commit()
-    return meeting
+    return _halt(db, meeting, actor, "postpone", MeetingState.postponed, reason)
 
 
 def reschedule(
