@@ -62,6 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Secure cookies with the __Host- prefix: on, off, or auto (on when the request is https).",
     ),
     Setting(
+        "MEETINGS_MAX_UPLOAD_MB",
+        "200",
+        "Largest file accepted, in megabytes; checked while the upload streams in.",
+    ),
+    Setting(
         "MEETINGS_LOGIN_MAX_FAILURES",
         "5",
         "Failed logins per account (and four times that per address) within 15 minutes "
@@ -84,6 +89,7 @@ class Config:
     session_max_hours: int
     https: str
     login_max_failures: int
+    max_upload_mb: int = 200
     problems: list[str] = field(default_factory=list)
 
 
@@ -150,5 +156,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         session_max_hours=_int(env, "MEETINGS_SESSION_MAX_HOURS", 12, problems),
         https=https,
         login_max_failures=_int(env, "MEETINGS_LOGIN_MAX_FAILURES", 5, problems),
+        max_upload_mb=_int(env, "MEETINGS_MAX_UPLOAD_MB", 200, problems),
         problems=problems,
     )

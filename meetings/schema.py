@@ -6,6 +6,7 @@ from meetings.accounts import models as accounts_models
 from meetings.agenda import models as agenda_models
 from meetings.archive import models as archive_models
 from meetings.attendance import models as attendance_models
+from meetings.documents import models as documents_models
 from meetings.notifications import models as notifications_models
 from meetings.organisations import models as organisations_models
 
@@ -14,6 +15,7 @@ AREAS = (
     agenda_models,
     archive_models,
     attendance_models,
+    documents_models,
     notifications_models,
     organisations_models,
 )

@@ -19,9 +19,13 @@ from meetings.agenda import builder as agenda_builder
 from meetings.agenda import views as agenda_views
 from meetings.attendance import api as attendance_api
 from meetings.attendance import views as attendance_views
+from meetings.documents import api as documents_api
+from meetings.documents import downloads as documents_downloads
+from meetings.documents import views as documents_views
 from meetings.config import Config
 from meetings.db import make_engine
 from meetings.live.broadcast import from_url
+from meetings.storage.blobs import LocalBlobStore
 from meetings.notifications import calendar_views
 from meetings.notifications import views as notifications_views
 from meetings.organisations import api as organisations_api
@@ -43,11 +47,14 @@ def all_routes() -> list[BaseRoute]:
         *attendance_views.routes,
         *notifications_views.routes,
         *calendar_views.routes,
+        *documents_views.routes,
+        *documents_downloads.routes,
         Route("/api/v1/openapi.json", openapi_endpoint, methods=["GET"]),
         *accounts_api.routes,
         *organisations_api.routes,
         *agenda_api.routes,
         *attendance_api.routes,
+        *documents_api.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
 
@@ -80,4 +87,5 @@ def create_app(config: Config | None = None) -> Starlette:
     app.state.engine = engine
     app.state.broadcast = broadcast
     app.state.templates = make_templates()
+    app.state.blobs = LocalBlobStore(config.storage_dir)
     return app

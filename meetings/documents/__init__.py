@@ -1,0 +1,5 @@
+"""documents area."""
+
+import logging
+
+logger = logging.getLogger(__name__)

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
