@@ -7,10 +7,7 @@ see answers 404; a page of someone who may see the meeting but not do this answe
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -21,78 +18,18 @@ from meetings.agenda import access
 from meetings.agenda.models import Meeting, MeetingState
 from meetings.agenda.web import meeting_or_404, my_participation, require_chair, require_prepare
 from meetings.agenda.web import viewer as viewer_of
-from meetings.attendance import actions
+from meetings.attendance import actions, queries
 from meetings.attendance.models import Answer, Participant, ParticipantRole
-from meetings.attendance.quorum import Quorum, is_present, quorum
+from meetings.attendance.quorum import is_present
 from meetings.errors import Refusal
-from meetings.i18n import N_, _, ngettext
+from meetings.i18n import _
 from meetings.organisations import queries as org_queries
 from meetings.organisations.models import Body
 from meetings.text import nfc
 from meetings.web.handler import Context, page
 
-# Check-in opens with the session, so everyone checks in after the opening; only those who
-# arrive more than this after it count as late.
-LATE_AFTER = timedelta(minutes=10)
 ANSWERS_OPEN = actions.OPEN_FOR_ANSWERS[1:]  # a draft has no invitees yet
-ROLES = {
-    "chair": N_("Chair"),
-    "secretary": N_("Secretary"),
-    "member": N_("Member"),
-    "guest": N_("Guest"),
-    "bridge_point": N_("Bridge point"),
-}
-ANSWERS = {
-    "pending": N_("No answer yet"),
-    "attend": N_("Will attend"),
-    "absent": N_("Absent"),
-    "substitute": N_("Sends a substitute"),
-}
-PRESENCES = {"in_room": N_("In the room"), "remote": N_("Remote")}
-FRACTIONS = {
-    (1, 1): N_("all"),
-    (1, 2): N_("one half"),
-    (1, 3): N_("one third"),
-    (2, 3): N_("two thirds"),
-    (3, 4): N_("three quarters"),
-    (3, 5): N_("three fifths"),
-}
 NEW_GUEST = {"user_id": "", "name": "", "title": ""}
-
-
-@dataclass(frozen=True)
-class Line:
-    """A participant as the participants table shows them."""
-
-    row: Participant
-    name: str
-    substitute: str
-    late: bool
-
-
-def is_late(row: Participant, meeting: Meeting) -> bool:
-    """Checked in more than LATE_AFTER after the session opened."""
-    if row.checked_in_at is None or meeting.opened_at is None:
-        return False
-    return row.checked_in_at > meeting.opened_at + LATE_AFTER
-
-
-def rule_text(body: Body, seats: int) -> str:
-    """The body's quorum rule in words, e.g. "two thirds of 23 seats"."""
-    divisor = math.gcd(body.quorum_numerator, body.quorum_denominator) or 1
-    key = (body.quorum_numerator // divisor, body.quorum_denominator // divisor)
-    fraction = _(FRACTIONS[key]) if key in FRACTIONS else f"{key[0]}/{key[1]}"
-    return ngettext(
-        "%(fraction)s of %(num)s seat", "%(fraction)s of %(num)s seats", seats, fraction=fraction
-    )
-
-
-def labels() -> dict[str, dict[str, str]]:
-    """Role, answer and presence names in the current language, for templates."""
-    return {
-        name: {key: _(text) for key, text in table.items()}
-        for name, table in (("roles", ROLES), ("answers", ANSWERS), ("presences", PRESENCES))
-    }
 
 
 def _viewer_id(ctx: Context) -> int:
@@ -107,14 +44,8 @@ def _body(ctx: Context, meeting: Meeting) -> Body:
     return found
 
 
-def _names(ctx: Context) -> dict[int, str]:
-    return {user.id or 0: user.name for user, _role in org_queries.people(ctx.db, ctx.org_id())}
-
-
 def _people_options(ctx: Context, leave_out: set[int]) -> list[tuple[int, str]]:
-    """The organisation's people for a select, without those already taking part."""
-    people = org_queries.people(ctx.db, ctx.org_id())
-    return [(user.id or 0, user.name) for user, _role in people if user.id not in leave_out]
+    return queries.people_options(ctx.db, ctx.org_id(), leave_out)
 
 
 def _changed(ctx: Context) -> None:
@@ -127,34 +58,10 @@ def _changed(ctx: Context) -> None:
 
 
 def _quorum_values(ctx: Context, meeting: Meeting, rows: list[Participant]) -> dict[str, Any]:
-    body = _body(ctx, meeting)
-    tally: Quorum = quorum(rows, body)
-    return {"body": body, "tally": tally, "rule": rule_text(body, tally.seats)}
+    return queries.quorum_values(_body(ctx, meeting), rows)
 
 
 # -- the secretariat's participants page ---------------------------------------------
-
-
-def _lines(ctx: Context, meeting: Meeting, rows: list[Participant]) -> list[Line]:
-    names = _names(ctx)
-    return [
-        Line(
-            row,
-            names.get(row.user_id or 0, "") or row.name,
-            names.get(row.substitute_id or 0, ""),
-            is_late(row, meeting),
-        )
-        for row in rows
-    ]
-
-
-def _counts(rows: list[Participant]) -> dict[str, int]:
-    """Answers of invited people; agencies and bridge points without an account do not answer."""
-    counts = dict.fromkeys(ANSWERS, 0)
-    for row in rows:
-        if row.user_id:
-            counts[row.answer] += 1
-    return counts
 
 
 def _participants_page(ctx: Context, meeting: Meeting, status: int = 200, **form: Any) -> Response:
@@ -169,9 +76,9 @@ def _participants_page(ctx: Context, meeting: Meeting, status: int = 200, **form
         fragment="attendance/_participants.html",
         page_title=_("Participants"),
         meeting=meeting,
-        lines=_lines(ctx, meeting, rows),
-        counts=_counts(rows),
-        labels=labels(),
+        lines=queries.lines(ctx.db, ctx.org_id(), meeting, rows),
+        counts=queries.counts(rows),
+        labels=queries.labels(),
         manage=access.may_prepare(ctx.db, viewer_of(ctx), meeting),
         inviting=meeting.state in actions.OPEN_FOR_ANSWERS,
         in_session=meeting.state == MeetingState.in_session,
@@ -218,7 +125,7 @@ def _invite(ctx: Context, role: str) -> Response:
         return _participants_page(
             ctx, meeting, refusal.status, failed=role, errors=errors, values=values, error=error
         )
-    name = _names(ctx).get(row.user_id or 0, "") or row.name
+    name = queries.names(ctx.db, ctx.org_id()).get(row.user_id or 0, "") or row.name
     if role == ParticipantRole.bridge_point:
         ctx.flash(_("The bridge point %(name)s has been added.", name=name))
     else:
@@ -237,11 +144,10 @@ def add_bridge_point(ctx: Context) -> Response:
 
 
 def _row(ctx: Context, meeting: Meeting) -> Participant:
-    wanted = ctx.request.path_params["participant_id"]
-    for row in actions.participants(ctx.db, meeting.id or 0):
-        if row.id == wanted:
-            return row
-    raise HTTPException(404)
+    found = queries.participant(ctx.db, meeting, ctx.request.path_params["participant_id"])
+    if found is None:
+        raise HTTPException(404)
+    return found
 
 
 def _record(ctx: Context, change: Callable[[Meeting, Participant], object]) -> Response:
@@ -330,7 +236,7 @@ def _answer_page(
         row=row,
         answers_open=meeting.state in ANSWERS_OPEN,
         people_options=_people_options(ctx, taken - {row.substitute_id or 0}),
-        labels=labels(),
+        labels=queries.labels(),
         **form,
     )
 
@@ -364,7 +270,7 @@ def answer_page(ctx: Context) -> Response:
 def _attendance_page(
     ctx: Context, meeting: Meeting, row: Participant, status: int = 200, error: str = ""
 ) -> Response:
-    names = _names(ctx)
+    names = queries.names(ctx.db, ctx.org_id())
     return ctx.render(
         "attendance/attendance.html",
         status,
@@ -377,10 +283,10 @@ def _attendance_page(
         principal=names.get(row.user_id or 0, ""),
         substitute=names.get(row.substitute_id or 0, ""),
         present=is_present(row),
-        late=is_late(row, meeting),
+        late=queries.is_late(row, meeting),
         answers_open=meeting.state in ANSWERS_OPEN,
         in_session=meeting.state == MeetingState.in_session,
-        labels=labels(),
+        labels=queries.labels(),
         error=error,
     )
 
