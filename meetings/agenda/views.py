@@ -20,6 +20,7 @@ from meetings.agenda.models import Meeting
 from meetings.agenda.web import meeting_or_404, my_participation, require_chair, require_prepare
 from meetings.agenda.web import viewer as viewer_of
 from meetings.db import utcnow
+from meetings.documents import queries as documents_queries
 from meetings.errors import Refusal
 from meetings.i18n import N_, _
 from meetings.notifications.actions import change_text
@@ -286,6 +287,7 @@ def _meeting_page(
         item_statuses=labels.ITEM_STATUSES,
         errors=errors or {},
         copy_values=_prefilled(ctx, meeting),
+        document_shelf=documents_queries.shelf(ctx.db, viewer_of(ctx), meeting),
         **_allowed(ctx, meeting),
         **_labels(),
     )

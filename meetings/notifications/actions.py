@@ -30,6 +30,9 @@ MESSAGES = {
     "meeting_cancelled": N_("“%(title)s” has been cancelled: %(reason)s"),
     "meeting_postponed": N_("“%(title)s” has been postponed: %(reason)s"),
     "agenda_amended": N_("The agenda of “%(title)s” has changed: %(change)s"),
+    "documents_published": N_("%(count)s documents of “%(title)s” have been published."),
+    "document_version": N_("Version %(number)s of “%(document)s” (%(title)s) has been published."),
+    "document_withdrawn": N_("“%(document)s” (%(title)s) has been withdrawn."),
     "substitute": N_("You will attend “%(title)s” at %(when)s in place of %(principal)s."),
 }
 

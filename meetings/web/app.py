@@ -19,17 +19,17 @@ from meetings.agenda import builder as agenda_builder
 from meetings.agenda import views as agenda_views
 from meetings.attendance import api as attendance_api
 from meetings.attendance import views as attendance_views
+from meetings.config import Config
+from meetings.db import make_engine
 from meetings.documents import api as documents_api
 from meetings.documents import downloads as documents_downloads
 from meetings.documents import views as documents_views
-from meetings.config import Config
-from meetings.db import make_engine
 from meetings.live.broadcast import from_url
-from meetings.storage.blobs import LocalBlobStore
 from meetings.notifications import calendar_views
 from meetings.notifications import views as notifications_views
 from meetings.organisations import api as organisations_api
 from meetings.organisations import views as organisations_views
+from meetings.storage.blobs import LocalBlobStore
 from meetings.web import errors, health, shell
 from meetings.web.api import openapi_endpoint
 from meetings.web.security import CSRFProtection, SecurityHeaders

@@ -212,9 +212,10 @@ def login_redirect(ctx: Context) -> Response:
 Handler = Callable[[Context], Response]
 
 
-def _serve(
+def serve_page(
     handler: Handler, request: Request, form: FormData | None, auth: str, roles: tuple[str, ...]
 ) -> Response:
+    """Run a handler in this (worker) thread: session, login, language, role check, errors."""
     config: Config = request.app.state.config
     with session_scope(request.app.state.engine) as db:
         ctx = Context(request, db, config, form)
@@ -271,7 +272,7 @@ def page(auth: str = "full", roles: tuple[str, ...] = ()) -> Callable[[Handler],
         async def endpoint(request: Request) -> Response:
             form = await read_form(request)
             try:
-                return await run_in_threadpool(_serve, handler, request, form, auth, roles)
+                return await run_in_threadpool(serve_page, handler, request, form, auth, roles)
             finally:
                 if form is not None:
                     await form.close()
