@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -57,6 +58,10 @@ def all_routes() -> list[BaseRoute]:
         *documents_api.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
+
+
+# PDF.js ships as ES modules; some systems have no type for .mjs in /etc/mime.types.
+mimetypes.add_type("text/javascript", ".mjs")
 
 
 def create_app(config: Config | None = None) -> Starlette:
