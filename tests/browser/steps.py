@@ -34,6 +34,8 @@ DOCS_NAMES = frozenset(
         "agenda-builder",
         "positions",
         "participants",
+        "documents",
+        "reader",
     }
 )
 DOCS_LOCALE = "vi"
