@@ -10,6 +10,7 @@ from meetings.agenda.models import AgendaItem, Meeting
 from meetings.archive.audit import Actor, record
 from meetings.attendance import actions as attendance
 from meetings.db import utcnow
+from meetings.documents import text
 from meetings.documents.models import (
     Classification,
     Document,
@@ -42,6 +43,7 @@ def _version(
     store: BlobStore,
     actor: Actor,
 ) -> DocumentVersion:
+    extracted = text.extract(received.path, inspected.kind)  # before the store moves the file
     version = DocumentVersion(
         document_id=document.id or 0,
         number=number,
@@ -52,6 +54,7 @@ def _version(
         filename=inspected.display_name,
         pages=inspected.pages,
         has_text=inspected.has_text,
+        text=extracted,
         uploaded_by=actor.user_id,
         published_at=utcnow() if document.published_at else None,
     )
