@@ -11,9 +11,11 @@ from meetings.accounts.passwords import hash_password
 from meetings.archive.audit import Actor
 from meetings.config import Config
 from meetings.db import make_engine, session_scope
+from meetings.demo_documents import load_documents
 from meetings.demo_meetings import GOV_ROOM, GOV_VIDEO, PROVINCE_ROOM, Place, load_meetings
 from meetings.organisations import actions as org_actions
 from meetings.organisations.models import Body, BodyRole, Organisation
+from meetings.storage.blobs import LocalBlobStore
 
 DEMO_PASSWORD = "phien-hop-chinh-phu-2026"  # noqa: S105  (printed for newcomers)
 GOV_DOMAIN = "chinhphu.example"
@@ -230,6 +232,7 @@ def load_demo(config: Config) -> DemoLogins:
             Place(gov, government, users, "thuky", GOV_ROOM, GOV_VIDEO),
             Place(province, committee, locals_, "cvp", PROVINCE_ROOM),
         )
+        load_documents(db, LocalBlobStore(config.storage_dir), (government, committee))
     engine.dispose()
     accounts = [
         (f"thuky@{GOV_DOMAIN}", "secretariat (Government Office), two-factor login"),
