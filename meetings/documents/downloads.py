@@ -2,28 +2,37 @@
 
 Anything the caller may not read answers 404, as for meetings; a denial of an existing
 document is written to the audit log. Opening a file (a full GET, or a range from byte 0)
-leaves a read receipt; the reader's later ranges do not.
+leaves a read receipt; the reader's later ranges do not. A confidential PDF is served as
+the reader's own copy, stamped with their name, unit and the time on every page (stamp.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import formatdate
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from meetings.accounts.models import User
 from meetings.agenda.models import Meeting
 from meetings.agenda.web import meeting_or_404, viewer
 from meetings.archive.audit import record
-from meetings.documents import access, actions, queries
-from meetings.documents.models import Document, DocumentVersion
+from meetings.db import utcnow
+from meetings.documents import access, actions, queries, stamp
+from meetings.documents.models import Classification, Document, DocumentVersion
 from meetings.documents.validation import content_disposition
 from meetings.i18n import gettext
+from meetings.organisations import queries as org_queries
+from meetings.security import same, sign
 from meetings.web.handler import Context, page
+from meetings.web.security import is_secure
 
 PDF = "application/pdf"
 
@@ -97,14 +106,18 @@ def _last_modified(version: DocumentVersion) -> str:
     return formatdate(version.uploaded_at.timestamp(), usegmt=True)
 
 
-def opens_file(request: Request, version: DocumentVersion) -> bool:
+def opens_file(request: Request, etag: str, last_modified: str) -> bool:
     """A GET of the whole file, or of a range from its first byte: someone opened it."""
     if request.method != "GET":
         return False
     wanted = request.headers.get("range")
     if_range = request.headers.get("if-range")
-    if wanted is None or if_range not in (None, _etag(version), _last_modified(version)):
+    if wanted is None or if_range not in (None, etag, last_modified):
         return True
+    return _from_start(wanted)
+
+
+def _from_start(wanted: str) -> bool:
     return "".join(wanted.split()).lower().startswith("bytes=0-")
 
 
@@ -112,19 +125,129 @@ def _send(ctx: Context, found: Readable, version: DocumentVersion) -> Response:
     download = ctx.request.query_params.get("download") == "1"
     if download and not found.may_download:
         raise HTTPException(403)
-    if opens_file(ctx.request, version):
-        assert ctx.user is not None and ctx.user.id is not None
-        actions.mark_read(ctx.db, version, ctx.user.id)
     # Only PDFs are read in the browser; other files always arrive as attachments.
     inline = not download and version.media_type == PDF
-    headers = {
-        "ETag": _etag(version),
-        "Last-Modified": _last_modified(version),
+    if found.document.classification == Classification.confidential and version.media_type == PDF:
+        return _send_stamped(ctx, found, version, inline)
+    if opens_file(ctx.request, _etag(version), _last_modified(version)):
+        _mark_read(ctx, version)
+    headers = _headers(version, inline, _etag(version), _last_modified(version))
+    path = ctx.request.app.state.blobs.path(version.blob)
+    return FileResponse(path, headers=headers, media_type=version.media_type)
+
+
+def _mark_read(ctx: Context, version: DocumentVersion) -> None:
+    assert ctx.user is not None and ctx.user.id is not None
+    actions.mark_read(ctx.db, version, ctx.user.id)
+
+
+def _headers(version: DocumentVersion, inline: bool, etag: str, modified: str) -> dict[str, str]:
+    return {
+        "ETag": etag,
+        "Last-Modified": modified,
         "Cache-Control": "private, no-cache",
         "Content-Disposition": content_disposition(version.filename, inline=inline),
     }
-    path = ctx.request.app.state.blobs.path(version.blob)
-    return FileResponse(path, headers=headers, media_type=version.media_type)
+
+
+# -- a confidential PDF: each reader's own stamped copy --------------------------------
+
+STAMP_MARK = "MẬT"  # the legal marking of a confidential paper: the same in every language
+STAMP_TIME = "%H:%M, %d/%m/%Y"  # official style, whatever the reader's language
+STAMP_SESSION = 12 * 60  # minutes one reading keeps its stamp while it fetches ranges
+
+
+class OneReaderCopy(FileResponse):
+    """A stamped copy, deleted once sent. Not a BackgroundTask: Starlette skips those when it
+    answers 416 or a malformed range itself, or when sending fails."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            Path(self.path).unlink(missing_ok=True)
+
+
+def _send_stamped(
+    ctx: Context, found: Readable, version: DocumentVersion, inline: bool
+) -> Response:
+    """The PDF with the reader's name, unit and time on every page, for everyone alike."""
+    assert ctx.user is not None and ctx.user.id is not None
+    kept = _kept_minute(ctx, version)
+    minute = _stamp_minute(ctx.request, version, ctx.user.id, kept)
+    etag, modified = _stamp_etag(version, ctx.user.id, minute), formatdate(minute * 60, usegmt=True)
+    if opens_file(ctx.request, etag, modified):
+        _mark_read(ctx, version)
+    if minute != kept:
+        ctx.after.append(lambda response: _keep_minute(ctx, version, minute, response))
+    source = ctx.request.app.state.blobs.path(version.blob)
+    temp_dir = ctx.request.app.state.blobs.temp_dir()
+    copy = stamp.stamped(source, temp_dir, _stamp_lines(ctx, found.meeting, minute))
+    headers = _headers(version, inline, etag, modified)
+    return OneReaderCopy(copy, headers=headers, media_type=PDF)
+
+
+def _stamp_etag(version: DocumentVersion, user_id: int, minute: int) -> str:
+    """Per reader and per stamp, so that no cache ever gives one reader another's copy."""
+    return f'"{version.blob}-{user_id}-{minute}"'
+
+
+def _stamp_minute(
+    request: Request, version: DocumentVersion, user_id: int, kept: int | None
+) -> int:
+    """The minute on the stamp (since the epoch): now, for a new reading; the reading's own
+    minute while the reader fetches more ranges of its copy (PDF.js asks page by page), so
+    that the pieces fit together."""
+    now = int(utcnow().timestamp()) // 60
+    wanted, if_range = request.headers.get("range"), request.headers.get("if-range")
+    if kept is None or wanted is None:
+        return now
+    if if_range is not None:
+        return kept if if_range == _stamp_etag(version, user_id, kept) else now
+    return now if _from_start(wanted) else kept
+
+
+def _stamp_cookie(version: DocumentVersion) -> str:
+    return f"ecab_stamp_{version.id}"
+
+
+def _stamp_signature(ctx: Context, version: DocumentVersion, minute: int) -> str:
+    assert ctx.user is not None
+    return sign(ctx.config.secret_key, f"stamp:{version.id}:{ctx.user.id}:{minute}")
+
+
+def _kept_minute(ctx: Context, version: DocumentVersion) -> int | None:
+    """The minute of this reader's current reading, from its signed cookie, if recent."""
+    value = ctx.request.cookies.get(_stamp_cookie(version), "")
+    minute, _dot, signature = value.partition(".")
+    if not minute.isdigit() or not same(signature, _stamp_signature(ctx, version, int(minute))):
+        return None
+    now = int(utcnow().timestamp()) // 60
+    return int(minute) if now - STAMP_SESSION <= int(minute) <= now else None
+
+
+def _keep_minute(ctx: Context, version: DocumentVersion, minute: int, response: Response) -> None:
+    response.set_cookie(
+        _stamp_cookie(version),
+        f"{minute}.{_stamp_signature(ctx, version, minute)}",
+        max_age=STAMP_SESSION * 60,
+        path=f"/documents/{version.document_id}/",
+        secure=is_secure(ctx.config, ctx.request.scope),
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def _stamp_lines(ctx: Context, meeting: Meeting, minute: int) -> list[str]:
+    """The reader's name; their title in the meeting's body, else their organisation's short
+    name; the time where the organisation is; the marking. Written as one line, e.g.
+    Nguyễn Văn An · Thủ tướng Chính phủ · 14:05, 22/11/2026 · MẬT."""
+    assert ctx.user is not None and ctx.user.id is not None and ctx.organisation is not None
+    seat = org_queries.seat_of(ctx.db, meeting.body_id, ctx.user.id)
+    unit = seat.title if seat and seat.title else ctx.organisation.short_name
+    zone = ZoneInfo(ctx.organisation.timezone)
+    when = datetime.fromtimestamp(minute * 60, UTC).astimezone(zone).strftime(STAMP_TIME)
+    return [" · ".join(part for part in (ctx.user.name, unit, when, STAMP_MARK) if part)]
 
 
 @page()
