@@ -218,3 +218,15 @@ def mark_read(db: Session, version: DocumentVersion, user_id: int) -> None:
     if seen is None:
         db.add(ReadReceipt(version_id=version.id or 0, user_id=user_id))
         db.commit()
+
+
+def set_original_download(
+    db: Session, meeting: Meeting, document: Document, *, actor: Actor, allowed: bool
+) -> None:
+    """Whether participants may save the original file, or only read it in the page."""
+    if meeting.state in FINISHED:
+        raise rules.conflict(_("The meeting is over: its documents can no longer be changed."))
+    document.original_download = allowed
+    db.add(document)
+    record(db, actor, "document.download_set", ("document", document.id), allowed=allowed)
+    db.commit()

@@ -302,6 +302,22 @@ def document_withdraw(ctx: Context) -> Response:
     return _change(ctx, meeting, run)
 
 
+@page()
+def document_download_switch(ctx: Context) -> Response:
+    """Let participants save the original file, or keep it for reading in the page only."""
+    meeting = _managed(ctx)
+    document = _document(ctx, meeting)
+    allowed = ctx.field("allowed") == "yes"
+
+    def run() -> str:
+        actions.set_original_download(ctx.db, meeting, document, actor=ctx.actor, allowed=allowed)
+        if allowed:
+            return _("Participants may now download “%(title)s”.", title=document.title)
+        return _("“%(title)s” can now only be read in the page.", title=document.title)
+
+    return _change(ctx, meeting, run)
+
+
 DOCUMENTS = "/meetings/{meeting_id:int}/documents"
 DOCUMENT = DOCUMENTS + "/{document_id:int}"
 routes = [
@@ -311,4 +327,5 @@ routes = [
     Route(DOCUMENT + "/versions", add_version, methods=["POST"]),
     Route(DOCUMENT + "/publish", document_publish, methods=["POST"]),
     Route(DOCUMENT + "/withdraw", document_withdraw, methods=["POST"]),
+    Route(DOCUMENT + "/download", document_download_switch, methods=["POST"]),
 ]

@@ -122,6 +122,24 @@ def test_withdrawing_hides_a_document_but_keeps_it(client: Client, db: Session, 
     assert client.submit(s.url(f"/documents/{first}/withdraw")).status_code == 409
 
 
+def test_the_secretariat_switches_downloading_the_original_on_and_off(
+    client: Client, db: Session, s: Scene
+) -> None:
+    first = add(client, s, "Báo cáo mật")
+    assert document(db, first).original_download is True
+    page = client.get(s.url("/documents"))
+    assert "Reading in the page only" in page.text
+    assert (
+        client.submit(s.url(f"/documents/{first}/download"), {"allowed": "no"}).status_code == 303
+    )
+    assert document(db, first).original_download is False
+    assert "Allow downloading the original" in client.get(s.url("/documents")).text
+    assert (
+        client.submit(s.url(f"/documents/{first}/download"), {"allowed": "yes"}).status_code == 303
+    )
+    assert document(db, first).original_download is True
+
+
 def test_read_receipts_say_who_has_opened_the_latest_version(
     client: Client, db: Session, s: Scene
 ) -> None:
@@ -155,6 +173,7 @@ def secretariat_urls(s: Scene, document_id: int) -> list[tuple[str, str]]:
         ("POST", s.url("/documents/publish")),
         ("POST", s.url(f"/documents/{document_id}/publish")),
         ("POST", s.url(f"/documents/{document_id}/withdraw")),
+        ("POST", s.url(f"/documents/{document_id}/download")),
         ("UPLOAD", s.url("/documents/upload")),
         ("UPLOAD", s.url(f"/documents/{document_id}/versions")),
     ]
