@@ -339,10 +339,7 @@ def put_position(ctx: Context, position: PositionUpdate) -> PositionInfo:
 
 
 def _tally(ctx: Context, tally: positions.Tally, number: str) -> ItemTally:
-    people = {
-        p.user_id: org_queries.person(ctx.db, ctx.org_id(), p.user_id) for p in tally.objections
-    }
-    names = {user_id: getattr(person, "name", "") for user_id, person in people.items()}
+    names = queries.names_of(ctx.db, {p.user_id for p in tally.objections})
     return item_tally(tally, number, names)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
 
+from meetings.accounts.models import User
 from meetings.agenda.access import Viewer, is_secretariat
 from meetings.agenda.items import items
 from meetings.agenda.models import AgendaItem, Amendment, Meeting, MeetingState, Position
@@ -149,10 +150,6 @@ def body_names(db: Session, organisation_id: int) -> dict[int, str]:
 
 def names_of(db: Session, user_ids: set[int | None]) -> dict[int, str]:
     """People's names by id, for chair, secretary and presenters (even if they left since)."""
-    from meetings.accounts.models import (
-        User,
-    )  # appended reads keep the module's imports as they were
-
     wanted = [uid for uid in user_ids if uid is not None]
     if not wanted:
         return {}
