@@ -558,11 +558,16 @@ def make_docx(title: str, text: str) -> bytes:
         f'<w:document xmlns:w="{W_NS}"><w:body>{body}{section}</w:body></w:document>'
     )
     buffer = io.BytesIO()
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": RELS,
+        "docProps/core.xml": CORE.format(title=escape(title)),
+        "word/document.xml": document,
+    }
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("docProps/core.xml", CORE.format(title=escape(title)))
-        archive.writestr("word/document.xml", document)
+        for name, data in parts.items():
+            # A fixed time stamp keeps the demo files byte-identical between loads.
+            archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -63,13 +63,21 @@ def pdf(text: str = "Du thao Nghi dinh", pages: int = 1, password: str = "") -> 
     return buffer.getvalue()
 
 
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+
+
 def docx(text: str = "Tờ trình Chính phủ") -> bytes:
     """A minimal but valid Word document."""
     buffer = io.BytesIO()
+    parts = {
+        "[Content_Types].xml": DOCX_TYPES,
+        "_rels/.rels": DOCX_RELS,
+        "word/document.xml": DOCX_BODY.format(text=text),
+    }
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", DOCX_TYPES)
-        archive.writestr("_rels/.rels", DOCX_RELS)
-        archive.writestr("word/document.xml", DOCX_BODY.format(text=text))
+        for name, data in parts.items():
+            # A fixed time stamp: the same text always gives the same bytes.
+            archive.writestr(zipfile.ZipInfo(name, FIXED_TIME), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -280,11 +280,12 @@ def test_other_documents_are_served_untouched(
 def test_a_confidential_file_that_is_not_a_pdf_is_sent_as_it_is(
     client: Client, scene: Scene
 ) -> None:
+    word = docx()
     document = upload(
         scene.db,
         scene.store,
         scene.meeting,
-        docx(),
+        word,
         "Tờ trình.docx",
         classification="confidential",
     )
@@ -293,5 +294,5 @@ def test_a_confidential_file_that_is_not_a_pdf_is_sent_as_it_is(
     assert client.get(url(document) + "?download=1").status_code == 403
     response = client.get(url(document))
     assert response.status_code == 200
-    assert response.content == docx()
+    assert response.content == word
     assert response.headers["content-disposition"].startswith("attachment")
