@@ -217,6 +217,31 @@ def cmd_check(_args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_jobs(args: argparse.Namespace) -> int:
+    """Run the background jobs once, or every --every seconds until interrupted."""
+    import time
+
+    from meetings import jobs
+    from meetings.db import make_engine
+    from meetings.storage.blobs import LocalBlobStore
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    store = LocalBlobStore(config.storage_dir)
+    try:
+        while True:
+            for name, count in jobs.run_once(engine, store).items():
+                if count or not args.every:
+                    print(f"{name}: {count}")
+            if not args.every:
+                return 0
+            time.sleep(args.every)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        engine.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="meetings", description="e-Cabinet paperless meetings.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -244,6 +269,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("demo", cmd_demo, "Load realistic demo data (idempotent) and print the demo logins.")
     add("check", cmd_check, "Check the configuration, the database and the broadcast backend.")
+    jobs = add(
+        "jobs",
+        cmd_jobs,
+        "Run the background jobs (scheduled publication, PDF renditions) once, or in a loop.",
+    )
+    jobs.add_argument(
+        "--every", type=float, default=0, help="seconds between runs (default: run once and stop)"
+    )
 
     user = sub.add_parser("user", help="Manage user accounts.", description="Manage user accounts.")
     user_sub = user.add_subparsers(dest="user_command", required=True)

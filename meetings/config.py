@@ -67,6 +67,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest file accepted, in megabytes; checked while the upload streams in.",
     ),
     Setting(
+        "MEETINGS_JOBS_INTERVAL_SECONDS",
+        "5",
+        "How often each server process runs the background jobs (documents published at a set "
+        "time, PDF renditions of Office files); 0 turns them off in the server, for hosts that "
+        "run `meetings jobs` on their own.",
+    ),
+    Setting(
         "MEETINGS_LOGIN_MAX_FAILURES",
         "5",
         "Failed logins per account (and four times that per address) within 15 minutes "
@@ -90,6 +97,7 @@ class Config:
     https: str
     login_max_failures: int
     max_upload_mb: int = 200
+    jobs_interval_seconds: int = 5
     problems: list[str] = field(default_factory=list)
 
 
@@ -107,6 +115,15 @@ def _int(env: dict[str, str], name: str, default: int, problems: list[str]) -> i
         problems.append(f"{name} must be positive, not {value}")
         return default
     return value
+
+
+def _seconds(env: dict[str, str], name: str, default: int, problems: list[str]) -> int:
+    """A whole number of seconds, where 0 means off."""
+    raw = env.get(name, str(default))
+    if not raw.isdigit():
+        problems.append(f"{name} must be a whole number of seconds (0 for off), not {raw!r}")
+        return default
+    return int(raw)
 
 
 def _secret_key(storage: Path, env: dict[str, str]) -> str:
@@ -157,5 +174,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         https=https,
         login_max_failures=_int(env, "MEETINGS_LOGIN_MAX_FAILURES", 5, problems),
         max_upload_mb=_int(env, "MEETINGS_MAX_UPLOAD_MB", 200, problems),
+        jobs_interval_seconds=_seconds(env, "MEETINGS_JOBS_INTERVAL_SECONDS", 5, problems),
         problems=problems,
     )

@@ -567,7 +567,8 @@ def make_docx(title: str, text: str) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             # A fixed time stamp keeps the demo files byte-identical between loads.
-            archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            stamp = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
+            archive.writestr(stamp, data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

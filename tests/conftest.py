@@ -72,6 +72,8 @@ def config(storage_dir: Path, database_url: str, engine: Engine) -> Iterator[Con
         "MEETINGS_DATABASE_URL": database_url,
         "MEETINGS_SECRET_KEY": "test-secret-key-not-for-production",
         "MEETINGS_BROADCAST_URL": os.environ.get("MEETINGS_TEST_BROADCAST_URL", "memory://"),
+        # Tests run the jobs themselves (meetings.jobs.run_once); test_jobs starts the loop.
+        "MEETINGS_JOBS_INTERVAL_SECONDS": "0",
     }
     yield config_module.load(env)
     _empty(engine)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from meetings.agenda import rules
-from meetings.agenda.access import FINISHED
+from meetings.agenda.access import FINISHED, participation
 from meetings.agenda.models import AgendaItem, Meeting
 from meetings.archive.audit import Actor, record
 from meetings.attendance import actions as attendance
 from meetings.db import utcnow
 from meetings.documents import text
+from meetings.documents.access import GUEST_ROLES
 from meetings.documents.models import (
     Classification,
     Document,
     DocumentKind,
+    DocumentReader,
     DocumentVersion,
     ReadReceipt,
 )
@@ -25,9 +30,13 @@ from meetings.notifications.actions import notify
 from meetings.storage.blobs import BlobStore, Received
 
 
-def _check(meeting: Meeting, kind: str, classification: str) -> None:
+def _still_open(meeting: Meeting) -> None:
     if meeting.state in FINISHED:
         raise rules.conflict(_("The meeting is over: its documents can no longer be changed."))
+
+
+def _check(meeting: Meeting, kind: str, classification: str) -> None:
+    _still_open(meeting)
     if kind not in DocumentKind.__members__:
         raise Refusal(_("Choose a kind of document from the list."), "kind")
     if classification not in Classification.__members__:
@@ -161,15 +170,22 @@ def add_version(
     return version
 
 
-def publish(db: Session, meeting: Meeting, documents: list[Document], *, actor: Actor) -> int:
-    """Show draft documents (and their versions) to the participants; tell them once."""
-    if meeting.state in FINISHED:
-        raise rules.conflict(_("The meeting is over: its documents can no longer be changed."))
+def _publish(db: Session, meeting: Meeting, documents: list[Document], actor: Actor) -> int:
+    """Mark drafts published (each only once, even if two workers try) and tell the audience."""
     now = utcnow()
-    published = [d for d in documents if d.published_at is None and d.withdrawn_at is None]
-    for document in published:
-        document.published_at = now
-        db.add(document)
+    published: list[Document] = []
+    for document in documents:
+        if document.published_at is not None or document.withdrawn_at is not None:
+            continue
+        claimed = db.execute(
+            update(Document)
+            .where(col(Document.id) == document.id, col(Document.published_at).is_(None))
+            .values(published_at=now, publish_at=None)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        db.refresh(document)
+        published.append(document)
         for version in versions(db, document.id or 0):
             version.published_at = version.published_at or now
             db.add(version)
@@ -186,6 +202,98 @@ def publish(db: Session, meeting: Meeting, documents: list[Document], *, actor: 
         )
     db.commit()
     return len(published)
+
+
+def publish(db: Session, meeting: Meeting, documents: list[Document], *, actor: Actor) -> int:
+    """Show draft documents (and their versions) to the participants now; tell them once."""
+    _still_open(meeting)
+    return _publish(db, meeting, documents, actor)
+
+
+def schedule(
+    db: Session,
+    meeting: Meeting,
+    documents: list[Document],
+    *,
+    actor: Actor,
+    at: datetime | None,
+    now: datetime | None = None,
+) -> int:
+    """Publish drafts at a set time (None: cancel the schedule). Returns how many changed."""
+    _still_open(meeting)
+    if at is not None and at <= (now or utcnow()):
+        raise Refusal(_("Choose a time in the future, or publish now."), "publish_at")
+    changed = 0
+    for document in documents:
+        if document.published_at is not None or document.withdrawn_at is not None:
+            continue
+        document.publish_at = at
+        db.add(document)
+        changed += 1
+        record(
+            db,
+            actor,
+            "document.scheduled" if at else "document.unscheduled",
+            ("document", document.id),
+            at=at.isoformat() if at else None,
+        )
+    db.commit()
+    return changed
+
+
+def publish_due(db: Session, now: datetime | None = None) -> int:
+    """Publish every draft whose set time has come (run by the job runner). Returns how many."""
+    now = now or utcnow()
+    due = list(
+        db.exec(
+            select(Document)
+            .where(
+                col(Document.publish_at).is_not(None),
+                col(Document.publish_at) <= now,
+                col(Document.published_at).is_(None),
+                col(Document.withdrawn_at).is_(None),
+            )
+            .order_by(col(Document.meeting_id), col(Document.id))
+        )
+    )
+    by_meeting: dict[int, list[Document]] = {}
+    for document in due:
+        by_meeting.setdefault(document.meeting_id, []).append(document)
+    count = 0
+    for meeting_id, documents in by_meeting.items():
+        meeting = db.get(Meeting, meeting_id)
+        if meeting is None or meeting.state in FINISHED:
+            continue
+        actor = Actor(user_id=None, organisation_id=meeting.organisation_id)
+        count += _publish(db, meeting, documents, actor)
+    return count
+
+
+def restrict(
+    db: Session, meeting: Meeting, document: Document, *, actor: Actor, user_ids: list[int]
+) -> None:
+    """Name the only participants who may read the document (none named: no restriction).
+
+    The secretariat and the chair always may; guests are never named for a confidential one.
+    """
+    _still_open(meeting)
+    chosen = list(dict.fromkeys(user_ids))
+    for user_id in chosen:
+        invited = participation(db, meeting.id or 0, user_id)
+        if invited is None:
+            raise Refusal(_("Choose people invited to this meeting."), "readers")
+        guest = invited.role in GUEST_ROLES and invited.user_id == user_id
+        if guest and document.classification == Classification.confidential:
+            raise Refusal(
+                _("A confidential document is never shown to guests: leave them out."), "readers"
+            )
+    for row in db.exec(select(DocumentReader).where(DocumentReader.document_id == document.id)):
+        db.delete(row)
+    db.flush()
+    for user_id in chosen:
+        db.add(DocumentReader(document_id=document.id or 0, user_id=user_id))
+    record(db, actor, "document.restricted", ("document", document.id), readers=chosen)
+    db.commit()
 
 
 def withdraw(db: Session, meeting: Meeting, document: Document, *, actor: Actor) -> None:
@@ -224,8 +332,7 @@ def set_original_download(
     db: Session, meeting: Meeting, document: Document, *, actor: Actor, allowed: bool
 ) -> None:
     """Whether participants may save the original file, or only read it in the page."""
-    if meeting.state in FINISHED:
-        raise rules.conflict(_("The meeting is over: its documents can no longer be changed."))
+    _still_open(meeting)
     document.original_download = allowed
     db.add(document)
     record(db, actor, "document.download_set", ("document", document.id), allowed=allowed)

@@ -74,3 +74,58 @@ class ReadReceipt(SQLModel, table=True):
     version_id: int = Field(foreign_key="documentversion.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     first_read_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DocumentReader(SQLModel, table=True):
+    """A person named to read a restricted document; with none named, the usual rules apply."""
+
+    __table_args__ = (UniqueConstraint("document_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+
+
+class RenditionState(StrEnum):
+    pending = "pending"
+    done = "done"
+    failed = "failed"
+
+
+class Rendition(SQLModel, table=True):
+    """The PDF made from an Office version for reading in the page (the original is kept)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="documentversion.id", unique=True)
+    state: str = Field(default=RenditionState.pending, max_length=16, index=True)
+    blob: str | None = Field(default=None, max_length=64)
+    size: int | None = None
+    pages: int | None = None
+    attempts: int = 0
+    error: str = Field(default="", max_length=500)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class NoteKind(StrEnum):
+    note = "note"
+    highlight = "highlight"
+
+
+class Note(SQLModel, table=True):
+    """A reader's private note or highlight on one page of one version; only its owner sees it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    version_id: int = Field(foreign_key="documentversion.id")
+    page: int
+    kind: str = Field(default=NoteKind.note, max_length=16)
+    text: str = Field(default="", max_length=4000)
+    quote: str = Field(default="", max_length=1000)
+    # Highlighted areas as JSON [[x, y, w, h], ...], fractions of the page's width and height.
+    rects: str = Field(default="", max_length=4000)
+    colour: str = Field(default="yellow", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

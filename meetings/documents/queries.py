@@ -131,11 +131,14 @@ def receipts(
     rows = attendance.participants(db, meeting.id or 0)
     readers = _readers(db, [v.id or 0 for v in latest.values()])
     names = names_of(db, {uid for row in rows for uid in (row.user_id, row.substitute_id)})
+    named = access.named_readers(db, [d.id or 0 for d in documents])
     out: dict[int, Receipts] = {}
     for document in documents:
         version = latest.get(document.id or 0)
         seen = readers.get(version.id or 0, set()) if version else set()
         people = _audience(rows, document.classification == Classification.confidential)
+        if document.id in named:
+            people = [uid for uid in people if uid in named[document.id or 0]]
         out[document.id or 0] = Receipts(
             read=[names.get(uid, "?") for uid in people if uid in seen],
             unread=[names.get(uid, "?") for uid in people if uid not in seen],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from meetings import config as config_module
+from meetings import jobs
 from meetings.accounts import api as accounts_api
 from meetings.accounts import views as accounts_views
 from meetings.agenda import api as agenda_api
@@ -70,12 +73,23 @@ def create_app(config: Config | None = None) -> Starlette:
     engine = make_engine(config.database_url)
     broadcast = from_url(config.broadcast_url)
 
+    blobs = LocalBlobStore(config.storage_dir)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await broadcast.connect()
+        runner = None
+        if config.jobs_interval_seconds:
+            runner = asyncio.create_task(
+                jobs.run_forever(engine, blobs, config.jobs_interval_seconds)
+            )
         try:
             yield
         finally:
+            if runner is not None:
+                runner.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await runner
             await broadcast.disconnect()
             engine.dispose()
 
@@ -92,5 +106,5 @@ def create_app(config: Config | None = None) -> Starlette:
     app.state.engine = engine
     app.state.broadcast = broadcast
     app.state.templates = make_templates()
-    app.state.blobs = LocalBlobStore(config.storage_dir)
+    app.state.blobs = blobs
     return app

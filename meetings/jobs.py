@@ -1,0 +1,53 @@
+"""Background jobs: work that is due without anyone asking for it at that moment.
+
+Each job is a plain function `(db, store) -> int` that does what is due and returns how much it
+did. Every job claims its rows with a compare-and-set, so several server processes (or a
+separate `meetings jobs` worker) can run the same jobs against one database without doing
+anything twice. The server runs them every MEETINGS_JOBS_INTERVAL_SECONDS in a thread, so the
+event loop never waits on them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from meetings.documents import actions as documents
+from meetings.storage.blobs import BlobStore
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[Session, BlobStore], int]
+
+
+def _publish_due(db: Session, _store: BlobStore) -> int:
+    return documents.publish_due(db)
+
+
+JOBS: dict[str, Job] = {
+    "documents published at their set time": _publish_due,
+}
+
+
+def run_once(engine: Engine, store: BlobStore) -> dict[str, int]:
+    """Run every job once, each in its own session; one failing job does not stop the others."""
+    done: dict[str, int] = {}
+    for name, job in JOBS.items():
+        try:
+            with Session(engine, expire_on_commit=False) as db:
+                done[name] = job(db, store)
+        except Exception:
+            log.exception("background job failed: %s", name)
+            done[name] = 0
+    return done
+
+
+async def run_forever(engine: Engine, store: BlobStore, interval: float) -> None:
+    """Run the jobs every `interval` seconds until cancelled (the server's lifespan does that)."""
+    while True:
+        await asyncio.to_thread(run_once, engine, store)
+        await asyncio.sleep(interval)
