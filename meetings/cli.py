@@ -230,7 +230,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     store = LocalBlobStore(config.storage_dir)
     try:
         while True:
-            for name, count in jobs.run_once(engine, store).items():
+            for name, count in jobs.run_once(engine, store, config).items():
                 if count or not args.every:
                     print(f"{name}: {count}")
             if not args.every:

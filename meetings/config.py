@@ -74,6 +74,12 @@ SETTINGS: tuple[Setting, ...] = (
         "run `meetings jobs` on their own.",
     ),
     Setting(
+        "MEETINGS_SOFFICE",
+        "soffice",
+        "LibreOffice's command (looked up on PATH), which makes the PDF renditions of Office "
+        "files; without it the originals are still served and renditions stay pending.",
+    ),
+    Setting(
         "MEETINGS_LOGIN_MAX_FAILURES",
         "5",
         "Failed logins per account (and four times that per address) within 15 minutes "
@@ -98,6 +104,7 @@ class Config:
     login_max_failures: int
     max_upload_mb: int = 200
     jobs_interval_seconds: int = 5
+    soffice: str = "soffice"
     problems: list[str] = field(default_factory=list)
 
 
@@ -175,5 +182,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         login_max_failures=_int(env, "MEETINGS_LOGIN_MAX_FAILURES", 5, problems),
         max_upload_mb=_int(env, "MEETINGS_MAX_UPLOAD_MB", 200, problems),
         jobs_interval_seconds=_seconds(env, "MEETINGS_JOBS_INTERVAL_SECONDS", 5, problems),
+        soffice=env.get("MEETINGS_SOFFICE") or "soffice",
         problems=problems,
     )

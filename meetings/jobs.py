@@ -1,7 +1,7 @@
 """Background jobs: work that is due without anyone asking for it at that moment.
 
-Each job is a plain function `(db, store) -> int` that does what is due and returns how much it
-did. Every job claims its rows with a compare-and-set, so several server processes (or a
+Each job is a plain function `(db, store, config) -> int` that does what is due and returns how
+much it did. Every job claims its rows with a compare-and-set, so several server processes (or a
 separate `meetings jobs` worker) can run the same jobs against one database without doing
 anything twice. The server runs them every MEETINGS_JOBS_INTERVAL_SECONDS in a thread, so the
 event loop never waits on them.
@@ -16,38 +16,45 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from meetings.config import Config
 from meetings.documents import actions as documents
+from meetings.documents import renditions
 from meetings.storage.blobs import BlobStore
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[Session, BlobStore], int]
+Job = Callable[[Session, BlobStore, Config], int]
 
 
-def _publish_due(db: Session, _store: BlobStore) -> int:
+def _publish_due(db: Session, _store: BlobStore, _config: Config) -> int:
     return documents.publish_due(db)
+
+
+def _render(db: Session, store: BlobStore, config: Config) -> int:
+    return renditions.render_pending(db, store, config.soffice)
 
 
 JOBS: dict[str, Job] = {
     "documents published at their set time": _publish_due,
+    "PDF renditions of Office files": _render,
 }
 
 
-def run_once(engine: Engine, store: BlobStore) -> dict[str, int]:
+def run_once(engine: Engine, store: BlobStore, config: Config) -> dict[str, int]:
     """Run every job once, each in its own session; one failing job does not stop the others."""
     done: dict[str, int] = {}
     for name, job in JOBS.items():
         try:
             with Session(engine, expire_on_commit=False) as db:
-                done[name] = job(db, store)
+                done[name] = job(db, store, config)
         except Exception:
             log.exception("background job failed: %s", name)
             done[name] = 0
     return done
 
 
-async def run_forever(engine: Engine, store: BlobStore, interval: float) -> None:
-    """Run the jobs every `interval` seconds until cancelled (the server's lifespan does that)."""
+async def run_forever(engine: Engine, store: BlobStore, config: Config) -> None:
+    """Run the jobs every MEETINGS_JOBS_INTERVAL_SECONDS until cancelled (by the lifespan)."""
     while True:
-        await asyncio.to_thread(run_once, engine, store)
-        await asyncio.sleep(interval)
+        await asyncio.to_thread(run_once, engine, store, config)
+        await asyncio.sleep(config.jobs_interval_seconds)

@@ -19,5 +19,23 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 node scripts/vendor.mjs
 
+# LibreOffice makes the PDF renditions of Office files; the app works without it (the
+# originals are served and the reader says renditions are unavailable), so set-up never fails
+# for it. About 15 s with apt-get and --no-install-recommends.
+LIBREOFFICE=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
+if ! command -v "${MEETINGS_SOFFICE:-soffice}" >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing LibreOffice for PDF renditions of Office files"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends "${LIBREOFFICE[@]}" >/dev/null; } \
+      || echo "note: LibreOffice could not be installed; Office files will have no PDF for reading" >&2
+  else
+    echo "note: LibreOffice (soffice) is not installed, so Office files will have no PDF for" >&2
+    echo "      reading in the page. Install it with" >&2
+    echo "      sudo apt-get install --no-install-recommends ${LIBREOFFICE[*]}" >&2
+    echo "      (or set MEETINGS_SOFFICE to its command); waiting renditions are then made." >&2
+  fi
+fi
+
 echo "==> compiling message catalogues"
 .venv/bin/pybabel compile --use-fuzzy -d meetings/translations -D messages >/dev/null

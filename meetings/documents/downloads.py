@@ -4,6 +4,8 @@ Anything the caller may not read answers 404, as for meetings; a denial of an ex
 document is written to the audit log. Opening a file (a full GET, or a range from byte 0)
 leaves a read receipt; the reader's later ranges do not. A confidential PDF is served as
 the reader's own copy, stamped with their name, unit and the time on every page (stamp.py).
+An Office file is read in the page through its PDF rendition (renditions.py), served the same
+way, while the original stays downloadable.
 """
 
 from __future__ import annotations
@@ -25,8 +27,14 @@ from meetings.agenda.models import Meeting
 from meetings.agenda.web import meeting_or_404, viewer
 from meetings.archive.audit import record
 from meetings.db import utcnow
-from meetings.documents import access, actions, queries, stamp
-from meetings.documents.models import Classification, Document, DocumentVersion
+from meetings.documents import access, actions, queries, renditions, stamp
+from meetings.documents.models import (
+    Classification,
+    Document,
+    DocumentVersion,
+    Rendition,
+    RenditionState,
+)
 from meetings.documents.validation import content_disposition
 from meetings.i18n import gettext
 from meetings.organisations import queries as org_queries
@@ -35,6 +43,7 @@ from meetings.web.handler import Context, page
 from meetings.web.security import is_secure
 
 PDF = "application/pdf"
+WAITING_PANEL = "reader-file"  # the id of the panel that asks again while a rendition is made
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,11 @@ def file_url(document_id: int, number: int | None = None) -> str:
     if number is None:
         return f"/documents/{document_id}/file"
     return f"/documents/{document_id}/versions/{number}/file"
+
+
+def rendition_url(document_id: int, number: int) -> str:
+    """Where the PDF rendition of an Office version is served."""
+    return f"/documents/{document_id}/versions/{number}/rendition"
 
 
 def _deny(ctx: Context, document: Document, why: str) -> HTTPException:
@@ -262,6 +276,38 @@ def latest_file(ctx: Context) -> Response:
     return _send(ctx, found, found.latest)
 
 
+@page()
+def version_rendition(ctx: Context) -> Response:
+    """The PDF made from an Office version, served as a PDF version would be (Range, read
+    receipt, the reader's stamp when confidential); 404 until it is ready."""
+    found = readable(ctx, ctx.request.path_params["document_id"])
+    version = found.version(ctx.request.path_params["number"])
+    rendition = renditions.done(ctx.db, version)
+    if rendition is None:
+        raise HTTPException(404)
+    return _send(ctx, found, _as_pdf(version, rendition))
+
+
+def _as_pdf(version: DocumentVersion, rendition: Rendition) -> DocumentVersion:
+    """The version as its rendition, never saved: the version's own id (so a reading leaves
+    the version's read receipt and keeps its stamp cookie) with the rendition's bytes."""
+    assert rendition.blob is not None
+    return DocumentVersion(
+        id=version.id,
+        document_id=version.document_id,
+        number=version.number,
+        blob=rendition.blob,
+        size=rendition.size or 0,
+        media_type=PDF,
+        file_kind="pdf",
+        filename=renditions.pdf_name(version.filename),
+        pages=rendition.pages,
+        uploaded_by=version.uploaded_by,
+        uploaded_at=renditions.when_done(rendition, version),
+        published_at=version.published_at,
+    )
+
+
 # -- the reader page -----------------------------------------------------------------
 
 
@@ -277,12 +323,27 @@ def uploaders(ctx: Context, versions: list[DocumentVersion]) -> dict[int, str]:
     return {person.id: person.name for person in people if person and person.id}
 
 
+def _reading_url(found: Readable, version: DocumentVersion, rendition: Rendition | None) -> str:
+    """The PDF the page shows: the file itself, or its ready rendition ("" for none)."""
+    if version.media_type == PDF:
+        return file_url(found.document.id or 0, version.number)
+    if rendition is not None and rendition.state == RenditionState.done:
+        return rendition_url(found.document.id or 0, version.number)
+    return ""
+
+
 @page()
 def reader(ctx: Context) -> Response:
     found = readable(ctx, ctx.request.path_params["document_id"])
     version = _number(ctx, found)
+    rendition = renditions.of(ctx.db, version) if renditions.wanted(version) else None
+    reading_url = _reading_url(found, version, rendition)
+    if reading_url and ctx.htmx and ctx.request.headers.get("hx-target") == WAITING_PANEL:
+        # The panel waiting for a rendition: it is ready, and the reader needs the whole page.
+        return Response(status_code=204, headers={"HX-Refresh": "true"})
     return ctx.render(
         "documents/reader.html",
+        fragment="documents/_reader_file.html",
         page_title=found.document.title,
         found=found,
         document=found.document,
@@ -295,6 +356,9 @@ def reader(ctx: Context) -> Response:
         size=queries.size_text(version.size),
         file_url=file_url(found.document.id or 0, version.number),
         is_pdf=version.media_type == PDF,
+        reading_url=reading_url,
+        rendition=rendition,
+        renditions_available=renditions.available(ctx.config.soffice),
     )
 
 
@@ -302,4 +366,9 @@ routes = [
     Route("/documents/{document_id:int}", reader, methods=["GET"]),
     Route("/documents/{document_id:int}/file", latest_file, methods=["GET"]),
     Route("/documents/{document_id:int}/versions/{number:int}/file", version_file, methods=["GET"]),
+    Route(
+        "/documents/{document_id:int}/versions/{number:int}/rendition",
+        version_rendition,
+        methods=["GET"],
+    ),
 ]
