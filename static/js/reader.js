@@ -14,7 +14,14 @@ function innerWidth(element) {
   const padding = Number.parseFloat(style.paddingLeft) + Number.parseFloat(style.paddingRight);
   return element.clientWidth - padding;
 }
+const notes = root ? setUpNotes(root) : null;
 if (root) start(root);
+
+// The page in the address ("#page=3"), so that links and a reload open the reader there.
+function pageFromHash() {
+  const match = /(?:^#|&)page=(\d+)/.exec(window.location.hash);
+  return match ? Number(match[1]) : 0;
+}
 
 async function start(root) {
   const $ = (id) => document.getElementById(id);
@@ -49,6 +56,7 @@ async function start(root) {
   ui.count.textContent = String(state.pdf.numPages);
   ui.pageInput.max = String(state.pdf.numPages);
   ui.pageInput.disabled = false;
+  notes.ready(state.pdf);
 
   // -- one page on the stage -------------------------------------------------------------
   async function draw(number) {
@@ -80,6 +88,7 @@ async function start(root) {
     }
     canvas.dataset.renderedPage = String(number);
     canvas.setAttribute("aria-label", `${root.dataset.pageLabel || ""} ${number}`);
+    notes.paint();
   }
 
   function show(number) {
@@ -90,6 +99,8 @@ async function start(root) {
     ui.button("prev").disabled = page <= 1;
     ui.button("next").disabled = page >= total;
     markThumb(page);
+    window.history.replaceState(null, "", `#page=${page}`);
+    notes.turned(page);
     return draw(page);
   }
 
@@ -169,7 +180,10 @@ async function start(root) {
     zoomTo(state.zoom * scale);
   });
 
-  const shown = show(1);
+  window.addEventListener("hashchange", () => {
+    if (pageFromHash()) show(pageFromHash());
+  });
+  const shown = show(pageFromHash() || 1);
 
   // -- thumbnails, drawn when they come into view --------------------------------------------
   const first = await state.pdf.getPage(1);
@@ -228,4 +242,201 @@ async function start(root) {
   });
 
   await shown;
+}
+
+// -- the reader's private notes and highlights -------------------------------------------
+// The panel (#reader-notes) comes from the server and is replaced by every change; this part
+// keeps it on the page being read, draws the highlights of this version over the page, and
+// turns a drag on the page (mouse, finger or pen) into a new highlight.
+function setUpNotes(root) {
+  const $ = (id) => document.getElementById(id);
+  const canvas = $("reader-canvas");
+  const layer = $("reader-marks");
+  const toggle = root.querySelector('[data-action="highlight"]');
+  const version = root.dataset.version;
+  const self = { page: pageFromHash() || 1, pdf: null, refocus: false };
+  let drawing = null;
+
+  const panel = () => $("reader-notes");
+  const drawingOn = () => toggle.getAttribute("aria-pressed") === "true";
+  const onThisPage = (item) =>
+    item.dataset.version === version && Number(item.dataset.page) === self.page;
+
+  function box(element, [x, y, w, h]) {
+    element.style.left = `${x * 100}%`;
+    element.style.top = `${y * 100}%`;
+    element.style.width = `${w * 100}%`;
+    element.style.height = `${h * 100}%`;
+    return element;
+  }
+
+  function mark(rect, colour) {
+    const element = document.createElement("div");
+    element.className = `reader-mark mark-${colour}`;
+    return box(element, rect);
+  }
+
+  // The layer lies exactly over the canvas, whatever its zoom and scroll.
+  function paint() {
+    layer.style.left = `${canvas.offsetLeft}px`;
+    layer.style.top = `${canvas.offsetTop}px`;
+    layer.style.width = `${canvas.offsetWidth}px`;
+    layer.style.height = `${canvas.offsetHeight}px`;
+    layer.replaceChildren();
+    if (canvas.dataset.renderedPage !== String(self.page) || !panel()) return;
+    for (const item of panel().querySelectorAll("[data-rects]")) {
+      if (!onThisPage(item)) continue;
+      for (const rect of JSON.parse(item.dataset.rects)) {
+        layer.append(mark(rect, item.dataset.colour));
+      }
+    }
+  }
+
+  // The forms follow the page being read; its notes come first, the rest as the server sent.
+  function arrange() {
+    const here = panel();
+    if (!here) return;
+    for (const input of here.querySelectorAll("[data-current-page]")) {
+      input.value = String(self.page);
+    }
+    for (const label of here.querySelectorAll("[data-page-label]")) {
+      label.textContent = String(self.page);
+    }
+    const list = here.querySelector("[data-note-list]");
+    if (list) {
+      const items = [...list.children];
+      items.forEach((item, index) => {
+        item.dataset.order ??= String(index);
+        item.classList.toggle("on-this-page", onThisPage(item));
+      });
+      const rank = (item) => (onThisPage(item) ? 0 : 1);
+      items.sort((a, b) => rank(a) - rank(b) || a.dataset.order - b.dataset.order);
+      list.append(...items);
+    }
+    paint();
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    self.refocus = event.target instanceof HTMLFormElement && !!event.target.closest("#reader-notes");
+  });
+  document.addEventListener("htmx:load", (event) => {
+    if (event.target.id !== "reader-notes") return;
+    arrange();
+    const error = event.target.querySelector("#note-error");
+    if (error) $("note-text").focus();
+    else if (self.refocus) $("notes-title").focus();
+    self.refocus = false;
+  });
+
+  // A link to a page of the version being read turns the page instead of reloading.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("#reader-notes a[data-page-link]");
+    if (!link || !link.dataset.pageLink) return;
+    event.preventDefault();
+    window.location.hash = `page=${link.dataset.pageLink}`;
+    root.scrollIntoView({ block: "start" });
+  });
+
+  // -- drawing a highlight ---------------------------------------------------------------
+  function setDrawing(on) {
+    toggle.setAttribute("aria-pressed", String(on));
+    layer.classList.toggle("drawing", on);
+    $("reader-hint").hidden = !on;
+  }
+  toggle.addEventListener("click", () => setDrawing(!drawingOn()));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && drawingOn()) setDrawing(false);
+  });
+
+  const clamp = (value) => Math.min(Math.max(value, 0), 1);
+  function point(event) {
+    const area = layer.getBoundingClientRect();
+    return {
+      x: clamp((event.clientX - area.left) / area.width),
+      y: clamp((event.clientY - area.top) / area.height),
+    };
+  }
+  // Rounded down, so that x + w never passes the page's edge.
+  const floor = (value) => Math.floor(value * 10000) / 10000;
+  function span(a, b) {
+    const x = Math.min(a.x, b.x);
+    const y = Math.min(a.y, b.y);
+    return [floor(x), floor(y), floor(Math.abs(a.x - b.x)), floor(Math.abs(a.y - b.y))];
+  }
+
+  layer.addEventListener("pointerdown", (event) => {
+    if (!drawingOn() || !event.isPrimary) return;
+    event.preventDefault();
+    layer.setPointerCapture(event.pointerId);
+    const start = point(event);
+    drawing = { start, element: mark([start.x, start.y, 0, 0], $("reader-colour").value) };
+    drawing.element.classList.add("reader-mark-draft");
+    layer.append(drawing.element);
+  });
+  layer.addEventListener("pointermove", (event) => {
+    if (drawing) box(drawing.element, span(drawing.start, point(event)));
+  });
+  layer.addEventListener("pointerup", (event) => {
+    if (!drawing) return;
+    const rect = span(drawing.start, point(event));
+    drawing = null;
+    if (rect[2] < 0.01 || rect[3] < 0.005) paint(); // a tap, not a drag
+    else save(rect);
+  });
+  layer.addEventListener("pointercancel", () => {
+    drawing = null;
+    paint();
+  });
+
+  async function save(rect) {
+    const page = self.page;
+    let quote = "";
+    try {
+      quote = await textUnder(page, rect);
+    } catch {
+      // The text is a convenience: the highlight is saved without it.
+    }
+    const values = {
+      version,
+      page: String(page),
+      rects: JSON.stringify([rect]),
+      colour: $("reader-colour").value,
+      quote,
+    };
+    window.htmx
+      .ajax("POST", root.dataset.highlights, { target: "#reader-notes", swap: "outerHTML", values })
+      .catch(() => {
+        $("reader-status").textContent = root.dataset.savingFailed || "";
+      });
+  }
+
+  // The page's text lines that the rectangle touches, as PDF.js reads them.
+  async function textUnder(number, [x, y, w, h]) {
+    const page = await self.pdf.getPage(number);
+    const view = page.getViewport({ scale: 1 });
+    const content = await page.getTextContent();
+    const words = [];
+    for (const item of content.items) {
+      if (!item.str || !item.transform) continue;
+      const [left, baseline] = view.convertToViewportPoint(item.transform[4], item.transform[5]);
+      const size = Math.hypot(item.transform[2], item.transform[3]);
+      const top = (baseline - size) / view.height;
+      const right = (left + item.width) / view.width;
+      const inside = left / view.width < x + w && right > x && top < y + h && baseline / view.height > y;
+      if (inside) words.push(item.str);
+    }
+    return words.join(" ").replace(/\s+/g, " ").trim().slice(0, 1000);
+  }
+
+  return {
+    paint,
+    turned(page) {
+      self.page = page;
+      arrange();
+    },
+    ready(pdf) {
+      self.pdf = pdf;
+      toggle.disabled = false;
+    },
+  };
 }
