@@ -13,7 +13,7 @@ from meetings.agenda.models import AgendaItem, Meeting
 from meetings.archive.audit import Actor, record
 from meetings.attendance import actions as attendance
 from meetings.db import utcnow
-from meetings.documents import text
+from meetings.documents import renditions, text
 from meetings.documents.access import GUEST_ROLES
 from meetings.documents.models import (
     Classification,
@@ -69,6 +69,7 @@ def _version(
     )
     db.add(version)
     db.flush()
+    renditions.enqueue(db, version)  # an Office file gets its PDF for reading from a job
     return version
 
 
@@ -277,6 +278,8 @@ def restrict(
     The secretariat and the chair always may; guests are never named for a confidential one.
     """
     _still_open(meeting)
+    if document.withdrawn_at is not None:
+        raise rules.conflict(_("This document has been withdrawn."))
     chosen = list(dict.fromkeys(user_ids))
     for user_id in chosen:
         invited = participation(db, meeting.id or 0, user_id)
