@@ -63,6 +63,8 @@ class Meeting(SQLModel, table=True):
     copied_from_id: int | None = Field(default=None, foreign_key="meeting.id")
     current_item_id: int | None = None
     sequence: int = 0  # bumped on every change participants see (iCalendar SEQUENCE)
+    # The number of the last live event announced for this meeting (meetings.live.events).
+    live_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,6 +10,8 @@ from meetings.attendance.models import Answer, Participant, ParticipantRole, Pre
 from meetings.db import utcnow
 from meetings.errors import Refusal
 from meetings.i18n import _
+from meetings.live import announce
+from meetings.live.events import AttendanceChanged
 from meetings.notifications.actions import notify
 from meetings.organisations import queries as org_queries
 from meetings.organisations.models import BodyRole
@@ -199,6 +201,7 @@ def check_in(
     row.checked_in_by = actor.user_id
     db.add(row)
     record(db, actor, "meeting.checked_in", ("participant", row.id), presence=presence)
+    announce.queue(db, AttendanceChanged, meeting.id or 0, participant_id=row.id or 0)
     db.commit()
     return row
 
@@ -210,5 +213,6 @@ def check_out(db: Session, meeting: Meeting, row: Participant, *, actor: Actor) 
     row.left_at = utcnow()
     db.add(row)
     record(db, actor, "meeting.left", ("participant", row.id))
+    announce.queue(db, AttendanceChanged, meeting.id or 0, participant_id=row.id or 0)
     db.commit()
     return row

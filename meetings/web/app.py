@@ -27,8 +27,13 @@ from meetings.config import Config
 from meetings.db import make_engine
 from meetings.documents import api as documents_api
 from meetings.documents import downloads as documents_downloads
+from meetings.documents import note_views as documents_note_views
+from meetings.documents import notes_api as documents_notes_api
 from meetings.documents import views as documents_views
+from meetings.live import announce, regions
+from meetings.live import socket as live_socket
 from meetings.live.broadcast import from_url
+from meetings.live.hub import Hub
 from meetings.notifications import calendar_views
 from meetings.notifications import views as notifications_views
 from meetings.organisations import api as organisations_api
@@ -53,12 +58,15 @@ def all_routes() -> list[BaseRoute]:
         *calendar_views.routes,
         *documents_views.routes,
         *documents_downloads.routes,
+        *documents_note_views.routes,
+        *live_socket.routes,
         Route("/api/v1/openapi.json", openapi_endpoint, methods=["GET"]),
         *accounts_api.routes,
         *organisations_api.routes,
         *agenda_api.routes,
         *attendance_api.routes,
         *documents_api.routes,
+        *documents_notes_api.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
 
@@ -74,15 +82,17 @@ def create_app(config: Config | None = None) -> Starlette:
     broadcast = from_url(config.broadcast_url)
 
     blobs = LocalBlobStore(config.storage_dir)
+    templates = make_templates()
+    hub = Hub(broadcast, regions.renderer(engine, templates.env))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await broadcast.connect()
+        await hub.start()
+        announce.attach(engine, hub.announce)
         runner = None
         if config.jobs_interval_seconds:
-            runner = asyncio.create_task(
-                jobs.run_forever(engine, blobs, config.jobs_interval_seconds)
-            )
+            runner = asyncio.create_task(jobs.run_forever(engine, blobs, config))
         try:
             yield
         finally:
@@ -90,6 +100,8 @@ def create_app(config: Config | None = None) -> Starlette:
                 runner.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await runner
+            announce.detach(engine)
+            await hub.stop()
             await broadcast.disconnect()
             engine.dispose()
 
@@ -105,6 +117,7 @@ def create_app(config: Config | None = None) -> Starlette:
     app.state.config = config
     app.state.engine = engine
     app.state.broadcast = broadcast
-    app.state.templates = make_templates()
+    app.state.templates = templates
+    app.state.hub = hub
     app.state.blobs = blobs
     return app

@@ -1,0 +1,214 @@
+"""The live hub of one server process: meeting rooms, their sockets, and the fan-out.
+
+Each meeting with at least one socket in this process has a room that listens on the meeting's
+broadcast channel. For every event it renders the changed regions once per audience and language
+and hands the same text to every socket of that group; each socket has its own bounded queue and
+sender task, so a slow tablet never holds up the others. A socket whose queue is full is closed
+(code 4001): its page reconnects and starts again from a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from meetings.live.broadcast import MemoryBroadcast, RedisBroadcast
+from meetings.live.events import Event, channel, from_message
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 32
+RESYNC = 4001  # close code: you fell behind, reconnect for a snapshot
+
+# (meeting id, regions, audience, locale) -> HTML; called in a worker thread.
+Renderer = Callable[[int, tuple[str, ...], str, str], str]
+
+
+@dataclass(eq=False)
+class Client:
+    """One open socket: who it is, and what is waiting to be sent to it."""
+
+    websocket: WebSocket
+    user_id: int
+    audience: str
+    locale: str
+    queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    dropped: bool = False
+    sender: asyncio.Task[None] | None = None
+
+    def offer(self, text: str) -> bool:
+        """Queue text for sending; False when the socket is too far behind."""
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    async def send_queued(self) -> None:
+        while True:
+            text = await self.queue.get()
+            await self.websocket.send_text(text)
+
+
+@dataclass(eq=False)
+class Room:
+    meeting_id: int
+    clients: set[Client] = field(default_factory=set)
+    listening: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+
+class Hub:
+    """The rooms of this process; events arrive through the broadcast backend."""
+
+    def __init__(self, broadcast: MemoryBroadcast | RedisBroadcast, render: Renderer) -> None:
+        self.broadcast = broadcast
+        self.render = render
+        self.rooms: dict[int, Room] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._publishing: set[asyncio.Task[None]] = set()
+        self._renders: set[concurrent.futures.Future[str]] = set()
+        self._threads: concurrent.futures.ThreadPoolExecutor | None = None
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        if self._threads is None:
+            self._threads = concurrent.futures.ThreadPoolExecutor(4, "live-render")
+
+    async def stop(self) -> None:
+        for room in list(self.rooms.values()):
+            if room.task is not None:
+                room.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await room.task
+        self.rooms.clear()
+        self.loop = None
+        # A cancelled room leaves its rendering thread running: let it finish before the
+        # engine it reads from is disposed.
+        if self._renders:
+            await asyncio.to_thread(concurrent.futures.wait, list(self._renders), 10)
+        if self._threads is not None:
+            self._threads.shutdown(wait=False)
+            self._threads = None
+
+    async def _render(
+        self, meeting_id: int, regions: tuple[str, ...], client_group: tuple[str, str]
+    ) -> str:
+        audience, locale = client_group
+        if self._threads is None:
+            return ""  # not started, or stopping
+        future = self._threads.submit(self.render, meeting_id, regions, audience, locale)
+        self._renders.add(future)
+        future.add_done_callback(self._renders.discard)
+        return await asyncio.wrap_future(future)
+
+    # -- announcing ---------------------------------------------------------------------
+
+    def announce(self, event: Event) -> None:
+        """Publish a committed event; safe to call from any thread (rules run in threads)."""
+        loop = self.loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._publish, event)
+        except RuntimeError:  # the loop has closed: the server is stopping
+            log.warning("live event %s for meeting %s not sent", event.kind, event.meeting_id)
+
+    def _publish(self, event: Event) -> None:
+        task = asyncio.ensure_future(
+            self.broadcast.publish(channel(event.meeting_id), event.to_message())
+        )
+        self._publishing.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._publishing.discard)
+
+    # -- sockets ------------------------------------------------------------------------
+
+    async def serve(self, client: Client, meeting_id: int) -> None:
+        """Run one accepted socket: join the room, send the snapshot, then push until it ends."""
+        room = await self._join(client, meeting_id)
+        sender = client.sender = asyncio.create_task(client.send_queued())
+        try:
+            snapshot = await self._render(meeting_id, (), (client.audience, client.locale))
+            if snapshot:
+                client.offer(snapshot)
+            await self._receive_until_closed(client, sender)
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sender
+            await self._leave(client, room)
+            if client.dropped:
+                with contextlib.suppress(Exception):
+                    await client.websocket.close(code=RESYNC)
+
+    async def _receive_until_closed(self, client: Client, sender: asyncio.Task[None]) -> None:
+        """Wait for the client to go away (or the sender to fail); incoming text is ignored:
+        writes go over HTTP."""
+        receiver = asyncio.create_task(self._drain(client.websocket))
+        await asyncio.wait({receiver, sender}, return_when=asyncio.FIRST_COMPLETED)
+        receiver.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await receiver
+
+    @staticmethod
+    async def _drain(websocket: WebSocket) -> None:
+        with contextlib.suppress(WebSocketDisconnect):
+            while True:
+                await websocket.receive_text()
+
+    async def _join(self, client: Client, meeting_id: int) -> Room:
+        room = self.rooms.get(meeting_id)
+        if room is None:
+            room = self.rooms[meeting_id] = Room(meeting_id)
+            room.task = asyncio.create_task(self._listen(room))
+        room.clients.add(client)
+        # Subscribed before the snapshot is rendered: nothing can slip between the two.
+        await room.listening.wait()
+        return room
+
+    async def _leave(self, client: Client, room: Room) -> None:
+        room.clients.discard(client)
+        if not room.clients and self.rooms.get(room.meeting_id) is room:
+            del self.rooms[room.meeting_id]
+            if room.task is not None:
+                room.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await room.task
+
+    async def _listen(self, room: Room) -> None:
+        async with self.broadcast.subscribe(channel(room.meeting_id)) as messages:
+            room.listening.set()
+            while True:
+                event = from_message(await messages.get())
+                if event is None or event.meeting_id != room.meeting_id:
+                    continue
+                try:
+                    await self._fan_out(room, event)
+                except Exception:
+                    log.exception("live fan-out failed for meeting %s", room.meeting_id)
+
+    async def _fan_out(self, room: Room, event: Event) -> None:
+        """Render once per (audience, language); the same text to every socket of the group."""
+        groups: dict[tuple[str, str], list[Client]] = {}
+        for client in room.clients:
+            groups.setdefault((client.audience, client.locale), []).append(client)
+        for (audience, locale), clients in groups.items():
+            text = await self._render(room.meeting_id, event.regions, (audience, locale))
+            if not text:
+                continue
+            for client in clients:
+                if not client.dropped and not client.offer(text):
+                    await self._drop(client, room)
+
+    async def _drop(self, client: Client, room: Room) -> None:
+        """Too far behind: stop its sender; serve() then closes it with RESYNC."""
+        client.dropped = True
+        room.clients.discard(client)
+        if client.sender is not None:
+            client.sender.cancel()
