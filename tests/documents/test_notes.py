@@ -417,7 +417,7 @@ def test_the_api_refuses_bad_notes_with_a_message(
     client: Client, scene: Scene, db: Session, bearer: Bearer
 ) -> None:
     document = scene.document()
-    headers = bearer(scene.people["member"])
+    headers = {**bearer(scene.people["member"]), "Accept-Language": "en"}
     url = f"{API}/documents/{document.id}/notes"
     cases = [
         ({"page": 9, "text": NOTE_TEXT}, "Choose a page between 1 and 3."),
