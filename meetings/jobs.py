@@ -19,6 +19,7 @@ from sqlmodel import Session
 from meetings.config import Config
 from meetings.documents import actions as documents
 from meetings.documents import renditions
+from meetings.live import presence
 from meetings.storage.blobs import BlobStore
 
 log = logging.getLogger(__name__)
@@ -34,9 +35,14 @@ def _render(db: Session, store: BlobStore, config: Config) -> int:
     return renditions.render_pending(db, store, config.soffice)
 
 
+def _sweep(db: Session, _store: BlobStore, _config: Config) -> int:
+    return presence.sweep(db)
+
+
 JOBS: dict[str, Job] = {
     "documents published at their set time": _publish_due,
     "PDF renditions of Office files": _render,
+    "live connections of stopped servers forgotten": _sweep,
 }
 
 

@@ -7,6 +7,7 @@ from meetings.agenda import models as agenda_models
 from meetings.archive import models as archive_models
 from meetings.attendance import models as attendance_models
 from meetings.documents import models as documents_models
+from meetings.live import models as live_models
 from meetings.notifications import models as notifications_models
 from meetings.organisations import models as organisations_models
 
@@ -16,6 +17,7 @@ AREAS = (
     archive_models,
     attendance_models,
     documents_models,
+    live_models,
     notifications_models,
     organisations_models,
 )

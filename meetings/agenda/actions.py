@@ -19,6 +19,8 @@ from meetings.attendance import actions as attendance
 from meetings.db import utcnow
 from meetings.errors import Refusal
 from meetings.i18n import _
+from meetings.live import announce
+from meetings.live.events import MeetingChanged
 from meetings.notifications.actions import notify
 from meetings.organisations import queries as org_queries
 from meetings.organisations.models import Body, BodyRole
@@ -226,6 +228,7 @@ def open_session(db: Session, meeting: Meeting, *, actor: Actor) -> Meeting:
     """scheduled -> in session."""
     _move(db, meeting, actor, "open", MeetingState.in_session)
     meeting.opened_at = utcnow()
+    announce.queue(db, MeetingChanged, meeting.id or 0, state=meeting.state)
     db.commit()
     return meeting
 
@@ -234,6 +237,7 @@ def close_session(db: Session, meeting: Meeting, *, actor: Actor) -> Meeting:
     """in session -> closed."""
     _move(db, meeting, actor, "close", MeetingState.closed)
     meeting.closed_at = utcnow()
+    announce.queue(db, MeetingChanged, meeting.id or 0, state=meeting.state)
     db.commit()
     return meeting
 

@@ -62,6 +62,8 @@ class Meeting(SQLModel, table=True):
     state_reason: str = Field(default="", max_length=1000)
     copied_from_id: int | None = Field(default=None, foreign_key="meeting.id")
     current_item_id: int | None = None
+    # Default speaking time per speaker in the live session, in seconds.
+    speaking_seconds: int = Field(default=180, sa_column_kwargs={"server_default": "180"})
     sequence: int = 0  # bumped on every change participants see (iCalendar SEQUENCE)
     # The number of the last live event announced for this meeting (meetings.live.events).
     live_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -19,13 +19,14 @@ from meetings.agenda.models import Meeting
 
 
 class Audience:
-    """Who a socket belongs to, for rendering: one rendering per audience (and language)."""
+    """The views a live page can be: each socket belongs to one, and each region says in which
+    views it appears. One rendering per view and language, shared by every socket of it."""
 
-    everyone = "everyone"  # members and substitutes
-    chair = "chair"  # the chair and the secretariat running the session
-    shared = "shared"  # guests, bridge points, the room screen: only what the chair shares
+    console = "console"  # the chair and the secretariat running the session
+    tablet = "tablet"  # members and substitutes
+    screen = "screen"  # the room screen, bridge points and guests: only what the chair shares
 
-    ALL: tuple[str, ...] = (everyone, chair, shared)
+    ALL: tuple[str, ...] = (console, tablet, screen)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,71 @@ class AttendanceChanged(Event):
     regions: ClassVar[tuple[str, ...]] = ("quorum",)
 
 
-EVENTS: dict[str, type[Event]] = {cls.kind: cls for cls in (AttendanceChanged,)}
+@dataclass(frozen=True)
+class AgendaChanged(Event):
+    """The chair moved to another item, or marked one done, deferred or pending again."""
+
+    item_id: int = 0
+    kind: ClassVar[str] = "agenda.changed"
+    regions: ClassVar[tuple[str, ...]] = ("current", "agenda")
+
+
+@dataclass(frozen=True)
+class FloorChanged(Event):
+    """A request to speak was made or withdrawn, or the chair gave, skipped or ended a turn."""
+
+    request_id: int = 0
+    kind: ClassVar[str] = "floor.changed"
+    regions: ClassVar[tuple[str, ...]] = ("floor", "speaker")
+
+
+@dataclass(frozen=True)
+class OpinionsChanged(Event):
+    """A written opinion was posted, or the chair showed or hid one for everyone."""
+
+    opinion_id: int = 0
+    kind: ClassVar[str] = "opinions.changed"
+    regions: ClassVar[tuple[str, ...]] = ("opinions",)
+
+
+@dataclass(frozen=True)
+class MeetingChanged(Event):
+    """The session opened or closed: every region may differ."""
+
+    state: str = ""
+    kind: ClassVar[str] = "meeting.changed"
+    regions: ClassVar[tuple[str, ...]] = (
+        "state",
+        "current",
+        "agenda",
+        "floor",
+        "speaker",
+        "opinions",
+        "quorum",
+    )
+
+
+@dataclass(frozen=True)
+class PresenceChanged(Event):
+    """A person's first socket on the meeting connected, or their last one went away."""
+
+    user_id: int = 0
+    connected: bool = False
+    kind: ClassVar[str] = "presence.changed"
+    regions: ClassVar[tuple[str, ...]] = ("presence",)
+
+
+EVENTS: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        AttendanceChanged,
+        AgendaChanged,
+        FloorChanged,
+        OpinionsChanged,
+        MeetingChanged,
+        PresenceChanged,
+    )
+}
 
 
 def from_message(message: str) -> Event | None:

@@ -13,8 +13,10 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -26,8 +28,18 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 32
 RESYNC = 4001  # close code: you fell behind, reconnect for a snapshot
 
+HEARTBEAT = 30  # seconds between refreshes of this process's presence rows
+
 # (meeting id, regions, audience, locale) -> HTML; called in a worker thread.
 Renderer = Callable[[int, tuple[str, ...], str, str], str]
+
+
+class Presence(Protocol):
+    """Where the hub records its open sockets (meetings.live.presence, through the database)."""
+
+    def join(self, meeting_id: int, user_id: int, socket: str, view: str) -> None: ...
+    def leave(self, socket: str) -> None: ...
+    def touch(self, sockets: list[str]) -> None: ...
 
 
 @dataclass(eq=False)
@@ -41,6 +53,7 @@ class Client:
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: bool = False
     sender: asyncio.Task[None] | None = None
+    socket_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def offer(self, text: str) -> bool:
         """Queue text for sending; False when the socket is too far behind."""
@@ -67,9 +80,16 @@ class Room:
 class Hub:
     """The rooms of this process; events arrive through the broadcast backend."""
 
-    def __init__(self, broadcast: MemoryBroadcast | RedisBroadcast, render: Renderer) -> None:
+    def __init__(
+        self,
+        broadcast: MemoryBroadcast | RedisBroadcast,
+        render: Renderer,
+        presence: Presence | None = None,
+    ) -> None:
         self.broadcast = broadcast
         self.render = render
+        self.presence = presence
+        self._loops: dict[asyncio.AbstractEventLoop, asyncio.Task[None] | None] = {}
         self.rooms: dict[int, Room] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self._publishing: set[asyncio.Task[None]] = set()
@@ -77,18 +97,31 @@ class Hub:
         self._threads: concurrent.futures.ThreadPoolExecutor | None = None
 
     async def start(self) -> None:
-        self.loop = asyncio.get_running_loop()
+        """Begin serving on the running loop. A server has one; tests may start the same app
+        from several loops at once, so each loop keeps its own heartbeat."""
+        loop = self.loop = asyncio.get_running_loop()
         if self._threads is None:
             self._threads = concurrent.futures.ThreadPoolExecutor(4, "live-render")
+        beat = asyncio.create_task(self._beat()) if self.presence is not None else None
+        self._loops[loop] = beat
 
     async def stop(self) -> None:
-        for room in list(self.rooms.values()):
-            if room.task is not None:
+        loop = asyncio.get_running_loop()
+        beat = self._loops.pop(loop, None)
+        if beat is not None:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+        for meeting_id, room in list(self.rooms.items()):
+            if room.task is not None and room.task.get_loop() is loop:
                 room.task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await room.task
-        self.rooms.clear()
-        self.loop = None
+                del self.rooms[meeting_id]
+        if self.loop is loop:
+            self.loop = next(iter(self._loops), None)
+        if self._loops:
+            return
         # A cancelled room leaves its rendering thread running: let it finish before the
         # engine it reads from is disposed.
         if self._renders:
@@ -96,6 +129,28 @@ class Hub:
         if self._threads is not None:
             self._threads.shutdown(wait=False)
             self._threads = None
+
+    async def _beat(self) -> None:
+        """Tell the presence store, now and then, that this process's sockets are alive."""
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            loop = asyncio.get_running_loop()
+            sockets = [
+                client.socket_id
+                for room in list(self.rooms.values())
+                if room.task is not None and room.task.get_loop() is loop
+                for client in room.clients
+            ]
+            await self._record("touch", sockets)
+
+    async def _record(self, what: str, *args: Any) -> None:
+        """A presence change, in a thread; a failure is logged, never fatal to the socket."""
+        if self.presence is None or self._threads is None:
+            return
+        try:
+            await asyncio.wrap_future(self._threads.submit(getattr(self.presence, what), *args))
+        except Exception:
+            log.exception("live presence %s failed", what)
 
     async def _render(
         self, meeting_id: int, regions: tuple[str, ...], client_group: tuple[str, str]
@@ -133,6 +188,7 @@ class Hub:
         """Run one accepted socket: join the room, send the snapshot, then push until it ends."""
         room = await self._join(client, meeting_id)
         sender = client.sender = asyncio.create_task(client.send_queued())
+        await self._record("join", meeting_id, client.user_id, client.socket_id, client.audience)
         try:
             snapshot = await self._render(meeting_id, (), (client.audience, client.locale))
             if snapshot:
@@ -143,6 +199,7 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await sender
             await self._leave(client, room)
+            await self._record("leave", client.socket_id)
             if client.dropped:
                 with contextlib.suppress(Exception):
                     await client.websocket.close(code=RESYNC)

@@ -38,7 +38,7 @@ def _quorum(db: Session, meeting: Meeting, env: Environment) -> str:
 
 
 REGIONS: dict[str, Region] = {
-    "quorum": Region((Audience.chair,), _quorum),
+    "quorum": Region((Audience.console,), _quorum),
 }
 
 

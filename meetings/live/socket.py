@@ -1,11 +1,11 @@
 """/ws/meetings/{id}: the live socket of a meeting.
 
 Admission is decided before the handshake is accepted, so a refused socket gets a plain HTTP 403
-and learns nothing about the meeting. A browser proves itself with its session cookie, and then
-the Origin must be this site (another site's page cannot open a socket with our cookie); other
-clients send a Bearer token. Only the meeting's participants, its chair and the secretariat are
-admitted; guests and bridge points join the "shared" audience, which sees only what the chair
-shares.
+and learns nothing about the meeting. The page names its view (`?view=console|tablet|screen`);
+a view the person may not have is refused the same way. A browser proves itself with its
+session cookie, and then the Origin must be this site (another site's page cannot open a socket
+with our cookie); other clients send a Bearer token. Only the meeting's participants, its chair
+and the secretariat are admitted; guests and bridge points only get the room screen's view.
 """
 
 from __future__ import annotations
@@ -68,6 +68,24 @@ def _locale(websocket: WebSocket, user: User, config: Config) -> str:
     return i18n.pick_locale(wanted, config.default_locale) if wanted else config.default_locale
 
 
+def _view(db, viewer: Viewer, meeting, wanted: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The view the socket asked for, if the person may have it (none asked: their own).
+
+    The console is the chair's and the secretariat's; the tablet view is for those invited in
+    their own right or as substitutes; guests and bridge points only get the room screen.
+    """
+    if access.may_chair(db, viewer, meeting):
+        return wanted if wanted in Audience.ALL else Audience.console
+    row = access.participation(db, meeting.id or 0, viewer.user_id)
+    if row is None:
+        return None
+    guest = row.role in GUEST_ROLES and row.user_id == viewer.user_id
+    allowed = (Audience.screen,) if guest else (Audience.tablet, Audience.screen)
+    if not wanted:
+        return allowed[0]
+    return wanted if wanted in allowed else None
+
+
 def admit(websocket: WebSocket, meeting_id: int) -> Admitted | None:
     """Who is asking and in which audience, or None to refuse (runs in a worker thread)."""
     config: Config = websocket.app.state.config
@@ -81,13 +99,8 @@ def admit(websocket: WebSocket, meeting_id: int) -> Admitted | None:
             if meeting is None:
                 continue
             locale = _locale(websocket, user, config)
-            if access.may_chair(db, viewer, meeting):
-                return Admitted(user.id, Audience.chair, locale)
-            row = access.participation(db, meeting_id, user.id)
-            if row is None:
-                return None
-            guest = row.role in GUEST_ROLES and row.user_id == user.id
-            return Admitted(user.id, Audience.shared if guest else Audience.everyone, locale)
+            view = _view(db, viewer, meeting, websocket.query_params.get("view", ""))
+            return Admitted(user.id, view, locale) if view else None
     return None
 
 

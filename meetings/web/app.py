@@ -30,7 +30,7 @@ from meetings.documents import downloads as documents_downloads
 from meetings.documents import note_views as documents_note_views
 from meetings.documents import notes_api as documents_notes_api
 from meetings.documents import views as documents_views
-from meetings.live import announce, regions
+from meetings.live import announce, presence, regions
 from meetings.live import socket as live_socket
 from meetings.live.broadcast import from_url
 from meetings.live.hub import Hub
@@ -83,7 +83,7 @@ def create_app(config: Config | None = None) -> Starlette:
 
     blobs = LocalBlobStore(config.storage_dir)
     templates = make_templates()
-    hub = Hub(broadcast, regions.renderer(engine, templates.env))
+    hub = Hub(broadcast, regions.renderer(engine, templates.env), presence.Store(engine))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

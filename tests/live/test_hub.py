@@ -73,7 +73,7 @@ def test_one_rendering_per_audience_and_language_the_same_text_to_all() -> None:
         await hub.broadcast.connect()
         await hub.start()
         peers = [Peer() for _ in range(6)]
-        groups = [Audience.everyone] * 3 + [Audience.chair] * 2 + [Audience.everyone]
+        groups = [Audience.tablet] * 3 + [Audience.console] * 2 + [Audience.tablet]
         locales = ["vi", "vi", "vi", "vi", "vi", "en"]
         clients = [
             Client(peer, n, audience, locale)  # type: ignore[arg-type]
@@ -84,7 +84,7 @@ def test_one_rendering_per_audience_and_language_the_same_text_to_all() -> None:
         rendered.clear()
         hub.announce(AttendanceChanged(meeting_id=7, seq=1))
         await until(lambda: all(len(p.sent) == 2 for p in peers))
-        assert sorted(rendered) == [("chair", "vi"), ("everyone", "en"), ("everyone", "vi")]
+        assert sorted(rendered) == [("console", "vi"), ("tablet", "en"), ("tablet", "vi")]
         assert len({p.sent[1] for p in peers[:3]}) == 1  # same bytes to the same group
         for peer in peers:
             await peer.close()
@@ -102,7 +102,7 @@ def test_events_arrive_in_the_order_they_were_announced() -> None:
         await hub.broadcast.connect()
         await hub.start()
         peer = Peer()
-        task = asyncio.create_task(hub.serve(Client(peer, 1, "everyone", "vi"), 8))  # type: ignore[arg-type]
+        task = asyncio.create_task(hub.serve(Client(peer, 1, "tablet", "vi"), 8))  # type: ignore[arg-type]
         await until(lambda: peer.sent)
         for seq in range(1, 11):
             hub.announce(AttendanceChanged(meeting_id=8, seq=seq))
@@ -123,8 +123,8 @@ def test_a_socket_that_stops_reading_is_dropped_and_the_others_go_on() -> None:
         await hub.broadcast.connect()
         await hub.start()
         stuck, fine = Peer(stuck=True), Peer()
-        stuck_task = asyncio.create_task(hub.serve(Client(stuck, 1, "everyone", "vi"), 9))  # type: ignore[arg-type]
-        fine_task = asyncio.create_task(hub.serve(Client(fine, 2, "everyone", "vi"), 9))  # type: ignore[arg-type]
+        stuck_task = asyncio.create_task(hub.serve(Client(stuck, 1, "tablet", "vi"), 9))  # type: ignore[arg-type]
+        fine_task = asyncio.create_task(hub.serve(Client(fine, 2, "tablet", "vi"), 9))  # type: ignore[arg-type]
         await until(lambda: fine.sent)
         for seq in range(1, QUEUE_SIZE + 5):
             hub.announce(AttendanceChanged(meeting_id=9, seq=seq))

@@ -136,7 +136,7 @@ def test_each_audience_gets_only_its_regions(client: Client, factory: Factory, d
     s.open()
     render = client.app.state.hub.render  # type: ignore[attr-defined]
     meeting_id = s.meeting.id or 0
-    assert 'id="quorum"' in render(meeting_id, ("quorum",), Audience.chair, "vi")
-    assert 'id="quorum"' in render(meeting_id, (), Audience.chair, "vi")  # the snapshot
-    assert render(meeting_id, ("quorum",), Audience.everyone, "en") == ""
-    assert render(meeting_id, (), Audience.shared, "en") == ""
+    assert 'id="quorum"' in render(meeting_id, ("quorum",), Audience.console, "vi")
+    assert 'id="quorum"' in render(meeting_id, (), Audience.console, "vi")  # the snapshot
+    assert render(meeting_id, ("quorum",), Audience.tablet, "en") == ""
+    assert render(meeting_id, (), Audience.screen, "en") == ""
