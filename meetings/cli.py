@@ -31,6 +31,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         ws="websockets-sansio",
+        # Live sockets: a tablet that stops answering pings for 20 s is dropped (its page
+        # reconnects and gets a snapshot); clients send nothing, so incoming frames stay small.
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
+        ws_max_size=64 * 1024,
         proxy_headers=True,
         log_level="info",
     )

@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from meetings.accounts.models import User
-from meetings.agenda import access, items, positions
+from meetings.agenda import access, items, positions, session
 from meetings.agenda import actions as agenda
 from meetings.agenda.models import AgendaItem, Meeting
 from meetings.archive.audit import Actor
 from meetings.attendance import actions as attendance
+from meetings.live import floor, opinions
 from meetings.organisations.models import Body, Organisation
 
 THURSDAY, TUESDAY = 3, 1
@@ -394,11 +395,49 @@ def next_province_meeting(db: Session, place: Place, today: date) -> None:
     reply(db, place, meeting, "gd.yte", "absent", "Đi công tác tại Bộ Y tế.")
 
 
+def live_province_session(db: Session, place: Place, today: date) -> None:
+    """A thematic session in progress today: the second item under discussion, a member
+    speaking, another waiting, and written opinions (one shown to everyone)."""
+    title = "Phiên họp chuyên đề về đầu tư công trung hạn"
+    meeting = _new_meeting(db, place, title, today, 4)
+    if meeting is None:
+        return
+    build_agenda(db, place, meeting, province_agenda(month_before(today))[:3])
+    agenda.publish(db, meeting, actor=place.actor())
+    agenda.open_session(db, meeting, actor=place.actor("chutich"))
+    check_in_everyone(db, place, meeting, remote=("gd.yte",))
+    chair = place.actor("chutich")
+    session.go_to(db, meeting, items.items(db, meeting.id or 0)[0], actor=chair)
+    session.step(db, meeting, actor=chair)
+    for login, topic in (
+        ("pct.kinhte", "Cân đối nguồn vốn ngân sách tỉnh"),
+        ("gd.xaydung", "Tiến độ giải phóng mặt bằng"),
+    ):
+        user_id = place.users[login].id or 0
+        floor.ask(db, meeting, user_id, topic=topic, actor=place.actor(login))
+    floor.grant(db, meeting, actor=chair)
+    shown = opinions.post(
+        db,
+        meeting,
+        place.users["gd.taichinh"].id or 0,
+        text="Đề nghị ưu tiên vốn cho các dự án chuyển tiếp, hoàn thành trong năm 2026.",
+        actor=place.actor("gd.taichinh"),
+    )
+    opinions.show(db, meeting, shown, public=True, actor=chair)
+    opinions.post(
+        db,
+        meeting,
+        place.users["pct.vanxa"].id or 0,
+        text="Cần bổ sung danh mục dự án y tế, giáo dục vùng khó khăn.",
+        actor=place.actor("pct.vanxa"),
+    )
+
+
 def load_meetings(db: Session, government: Place, province: Place) -> None:
     """The demo meetings of both organisations (each only once)."""
     for place, steps in (
         (government, (next_government_session, last_government_session)),
-        (province, (next_province_meeting,)),
+        (province, (next_province_meeting, live_province_session)),
     ):
         today = datetime.now(ZoneInfo(place.org.timezone)).date()
         for step in steps:

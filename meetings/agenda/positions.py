@@ -21,6 +21,8 @@ from meetings.attendance.models import Participant, ParticipantRole
 from meetings.db import utcnow
 from meetings.errors import Refusal
 from meetings.i18n import _
+from meetings.live import announce
+from meetings.live.events import AgendaChanged
 
 MAY_TAKE_POSITIONS = (ParticipantRole.chair, ParticipantRole.member)
 
@@ -106,5 +108,6 @@ def adopt_consent_block(db: Session, meeting: Meeting, *, actor: Actor) -> list[
         item.status, item.adopted_by_consent_at = ItemStatus.done, now
         db.add(item)
         record(db, actor, "agenda.adopted_by_consent", ("item", item.id), meeting_id=meeting.id)
+    announce.queue(db, AgendaChanged, meeting.id or 0, item_id=block[0].id or 0)
     db.commit()
     return block

@@ -119,7 +119,7 @@ def test_docx_text_is_vietnamese_and_pdfs_have_pages_of_text(env: Config, db: Se
 
 def test_the_province_meeting_gets_one_pdf(env: Config, db: Session) -> None:
     assert main(["demo"]) == 0
-    (meeting,) = _meetings_of(db, "Ủy ban nhân dân tỉnh")
+    _live_today, meeting = _meetings_of(db, "Ủy ban nhân dân tỉnh")
     (document,) = _documents(db, meeting).values()
     version = _version(db, document)
     assert document.published_at is not None and document.agency == "Sở Tài chính"

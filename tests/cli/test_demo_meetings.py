@@ -14,6 +14,7 @@ from meetings.attendance.models import Answer, Participant
 from meetings.cli import main
 from meetings.config import Config
 from meetings.demo_meetings import first_weekday, month_after, month_before
+from meetings.live.models import FloorRequest, Opinion
 from meetings.organisations.models import Body
 
 
@@ -54,7 +55,7 @@ def test_loading_the_demo_twice_adds_no_meeting_item_or_invitation(
     assert _counts(db) == first
     again = db.exec(select(AuditEntry).where(col(AuditEntry.action).startswith("meeting."))).all()
     assert len(again) == meeting_audits
-    assert first[0] == 3 and first[1] >= 20
+    assert first[0] == 4 and first[1] >= 20
 
 
 def test_next_government_session_is_published_with_answers_and_a_consent_block(
@@ -93,9 +94,31 @@ def test_past_session_is_closed_and_the_province_meets_next_month(env: Config, d
         select(Participant).where(Participant.meeting_id == past.id, Participant.presence != "")
     ).all()
     assert len(present) >= 20
-    (province,) = _meetings_of(db, "Ủy ban nhân dân tỉnh")
+    live, province = _meetings_of(db, "Ủy ban nhân dân tỉnh")
+    assert live.state == MeetingState.in_session
     assert province.state == MeetingState.scheduled
     assert province.organisation_id != past.organisation_id
+
+
+def test_the_province_is_in_session_today_with_a_speaker_and_opinions(
+    env: Config, db: Session
+) -> None:
+    assert main(["demo"]) == 0
+    live, _next = _meetings_of(db, "Ủy ban nhân dân tỉnh")
+    agenda = db.exec(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == live.id)
+        .order_by(col(AgendaItem.position))
+    ).all()
+    assert [item.status for item in agenda] == ["done", "current", "pending"]
+    assert live.current_item_id == agenda[1].id
+    turns = db.exec(select(FloorRequest).where(FloorRequest.meeting_id == live.id)).all()
+    assert sorted(turn.state for turn in turns) == ["speaking", "waiting"]
+    said = db.exec(select(Opinion).where(Opinion.meeting_id == live.id)).all()
+    assert sorted(opinion.public for opinion in said) == [False, True]
+    assert main(["demo"]) == 0
+    db.expire_all()
+    assert len(db.exec(select(FloorRequest)).all()) == len(turns)
 
 
 def test_demo_dates_follow_the_calendar() -> None:
