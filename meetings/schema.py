@@ -10,6 +10,7 @@ from meetings.documents import models as documents_models
 from meetings.live import models as live_models
 from meetings.notifications import models as notifications_models
 from meetings.organisations import models as organisations_models
+from meetings.voting import models as voting_models
 
 AREAS = (
     accounts_models,
@@ -20,5 +21,6 @@ AREAS = (
     live_models,
     notifications_models,
     organisations_models,
+    voting_models,
 )
 metadata = SQLModel.metadata

@@ -65,6 +65,13 @@ class Body(SQLModel, table=True):
     substitutes_count_for_quorum: bool = False
     substitutes_may_vote: bool = False
     remote_counts_for_quorum: bool = True
+    # Voting: the default majority of the body's votes (meetings.voting.tally.PRESETS), whether
+    # the chair's side prevails on a tie, whether members taking part remotely may vote, and
+    # whether a member may delegate their vote for one poll.
+    majority: str = Field(default="cast_half", max_length=32)
+    chair_breaks_ties: bool = False
+    remote_may_vote: bool = True
+    delegation_allowed: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

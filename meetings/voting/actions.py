@@ -1,0 +1,421 @@
+"""Every change to a poll: create, open (the eligible list is frozen), cast, delegate, close
+(the result is frozen, idempotently), publish, cancel. The same engine for live votes and for
+opinion ballots between sessions."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from meetings.agenda.models import AgendaItem, Meeting, MeetingState
+from meetings.archive.audit import Actor, record
+from meetings.attendance.models import Answer, Participant, Presence
+from meetings.db import utcnow
+from meetings.errors import Refusal
+from meetings.i18n import N_, _
+from meetings.organisations.models import Body, BodyRole, Membership
+from meetings.voting import results, tally
+from meetings.voting.models import (
+    Delegation,
+    Eligible,
+    Meaning,
+    Poll,
+    PollMode,
+    PollOption,
+    PollState,
+    SecretBallot,
+    Turnout,
+    Vote,
+)
+from meetings.voting.queries import eligible_of, options_of
+
+MEANING_LABELS = {
+    Meaning.in_favour: N_("Agree"),
+    Meaning.against: N_("Disagree"),
+    Meaning.abstain: N_("Abstain"),
+    Meaning.other: N_("Other opinion"),
+}
+DEFAULT_OPTIONS = {
+    PollMode.live: (Meaning.in_favour, Meaning.against, Meaning.abstain),
+    PollMode.ballot: (Meaning.in_favour, Meaning.against, Meaning.other),
+}
+QUESTION_MAX = 500
+
+
+def _conflict(message: str) -> Refusal:
+    return Refusal(message, status=409)
+
+
+def create(
+    db: Session,
+    body: Body,
+    *,
+    actor: Actor,
+    question: str,
+    mode: str = PollMode.live,
+    meeting: Meeting | None = None,
+    item: AgendaItem | None = None,
+    secret: bool = False,
+    candidates: list[str] | None = None,
+    max_choices: int = 1,
+    deadline: datetime | None = None,
+    allow_change: bool = False,
+) -> Poll:
+    """A draft poll with the body's majority and tie rules (a live vote also its quorum)."""
+    question = " ".join(question.split())
+    if not question or len(question) > QUESTION_MAX:
+        raise Refusal(
+            _("Write the question (at most %(max)s characters).", max=QUESTION_MAX), "question"
+        )
+    if mode not in PollMode.__members__:
+        raise Refusal(_("Choose a live vote or an opinion ballot."), "mode")
+    if mode == PollMode.live and (meeting is None or meeting.body_id != body.id):
+        raise Refusal(_("A live vote belongs to a meeting of the body."), "meeting_id")
+    if item is not None and (meeting is None or item.meeting_id != meeting.id):
+        raise Refusal(_("Choose an item of this meeting's agenda."), "item_id")
+    if mode == PollMode.ballot and deadline is None:
+        raise Refusal(_("An opinion ballot needs a deadline."), "deadline")
+    if secret and allow_change:
+        raise Refusal(_("A secret vote cannot be changed once cast."), "allow_change")
+    names = [" ".join(c.split()) for c in (candidates or []) if c.strip()]
+    if candidates is not None and len(names) < 2:
+        raise Refusal(_("An election needs at least two candidates."), "candidates")
+    if not 1 <= max_choices <= max(len(names), 1):
+        raise Refusal(
+            _("Choose how many may be chosen, from 1 to the number of candidates."), "max_choices"
+        )
+    rule, _label = tally.PRESETS.get(body.majority, tally.PRESETS["cast_half"])
+    poll = Poll(
+        organisation_id=body.organisation_id,
+        body_id=body.id or 0,
+        meeting_id=meeting.id if meeting else None,
+        item_id=item.id if item else None,
+        mode=mode,
+        question=question,
+        secret=secret,
+        max_choices=max_choices,
+        majority_base=rule.base,
+        majority_numerator=rule.fraction.numerator,
+        majority_denominator=rule.fraction.denominator,
+        majority_strict=rule.strict,
+        abstentions_count=rule.abstentions_count,
+        quorum_numerator=body.quorum_numerator if mode == PollMode.live else None,
+        quorum_denominator=body.quorum_denominator if mode == PollMode.live else None,
+        chair_breaks_ties=body.chair_breaks_ties and not secret,
+        allow_change=allow_change,
+        deadline=deadline,
+        created_by=actor.user_id,
+    )
+    db.add(poll)
+    db.flush()
+    if names:
+        for n, name in enumerate(names):
+            db.add(PollOption(poll_id=poll.id or 0, position=n, label=name[:300]))
+    else:
+        for n, meaning in enumerate(DEFAULT_OPTIONS[PollMode(mode)]):
+            db.add(
+                PollOption(
+                    poll_id=poll.id or 0,
+                    position=n,
+                    label="",
+                    meaning=meaning,
+                    comment_required=meaning == Meaning.other,
+                )
+            )
+    record(db, actor, "poll.created", ("poll", poll.id), mode=mode, secret=secret)
+    db.commit()
+    return poll
+
+
+def _voters(db: Session, poll: Poll, meeting: Meeting | None) -> list[Eligible]:
+    """The body's voting members with their weights; in a meeting whose body lets substitutes
+    vote, a member's substitute votes in their place."""
+    seats = db.exec(
+        select(Membership).where(
+            Membership.body_id == poll.body_id,
+            col(Membership.voting_right).is_(True),
+            col(Membership.role).in_((BodyRole.member, BodyRole.chair)),
+        )
+    ).all()
+    body = db.get(Body, poll.body_id)
+    stand_ins: dict[int, int] = {}
+    if meeting is not None and body is not None and body.substitutes_may_vote:
+        for row in db.exec(select(Participant).where(Participant.meeting_id == meeting.id)):
+            if row.user_id and row.substitute_id and row.answer == Answer.substitute:
+                stand_ins[row.user_id] = row.substitute_id
+    eligible = []
+    for seat in seats:
+        stand_in = stand_ins.get(seat.user_id)
+        eligible.append(
+            Eligible(
+                poll_id=poll.id or 0,
+                user_id=stand_in or seat.user_id,
+                weight=seat.vote_weight,
+                in_place_of=seat.user_id if stand_in else None,
+            )
+        )
+    return eligible
+
+
+def open_poll(db: Session, poll: Poll, *, actor: Actor) -> Poll:
+    """draft -> open: the eligible list (and the chair, for ties) is frozen now."""
+    if poll.state != PollState.draft:
+        raise _conflict(_("Only a draft poll can be opened."))
+    meeting = db.get(Meeting, poll.meeting_id) if poll.meeting_id else None
+    if poll.mode == PollMode.live and (meeting is None or meeting.state != MeetingState.in_session):
+        raise _conflict(_("A live vote opens during the session."))
+    if poll.deadline is not None and poll.deadline <= utcnow():
+        raise Refusal(_("The deadline has passed: set a later one."), "deadline")
+    for row in _voters(db, poll, meeting):
+        db.add(row)
+    chair = meeting.chair_id if meeting else None
+    if chair is None:
+        chair = db.exec(
+            select(Membership.user_id).where(
+                Membership.body_id == poll.body_id, Membership.role == BodyRole.chair
+            )
+        ).first()
+    poll.chair_id = chair
+    poll.state, poll.opened_at = PollState.open, utcnow()
+    db.add(poll)
+    record(db, actor, "poll.opened", ("poll", poll.id))
+    db.commit()
+    return poll
+
+
+def _eligible(db: Session, poll: Poll, user_id: int) -> Eligible | None:
+    return db.exec(
+        select(Eligible).where(Eligible.poll_id == poll.id, Eligible.user_id == user_id)
+    ).first()
+
+
+def delegate(db: Session, poll: Poll, principal_id: int, delegate_id: int, *, actor: Actor) -> None:
+    """The principal lets another eligible voter (or their own substitute) vote in their name."""
+    body = db.get(Body, poll.body_id)
+    if body is None or not body.delegation_allowed:
+        raise _conflict(_("This body does not allow delegating a vote."))
+    if poll.state != PollState.open:
+        raise _conflict(_("The poll is not open."))
+    if _eligible(db, poll, principal_id) is None or principal_id == delegate_id:
+        raise Refusal(_("Only an eligible voter may delegate, to someone else."), "delegate_id")
+    if _eligible(db, poll, delegate_id) is None and not _is_substitute_of(
+        db, poll, delegate_id, principal_id
+    ):
+        raise Refusal(_("Delegate to another member or to your substitute."), "delegate_id")
+    if _has_voted(db, poll, principal_id):
+        raise _conflict(_("You have already voted."))
+    db.add(Delegation(poll_id=poll.id or 0, principal_id=principal_id, delegate_id=delegate_id))
+    try:
+        record(
+            db,
+            actor,
+            "poll.delegated",
+            ("poll", poll.id),
+            principal=principal_id,
+            delegate=delegate_id,
+        )
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise _conflict(_("You have already delegated your vote.")) from None
+
+
+def _is_substitute_of(db: Session, poll: Poll, user_id: int, member_id: int) -> bool:
+    if poll.meeting_id is None:
+        return False
+    return (
+        db.exec(
+            select(Participant.id).where(
+                Participant.meeting_id == poll.meeting_id,
+                Participant.user_id == member_id,
+                Participant.substitute_id == user_id,
+            )
+        ).first()
+        is not None
+    )
+
+
+def _has_voted(db: Session, poll: Poll, voter_id: int) -> bool:
+    table = Turnout if poll.secret else Vote
+    found = db.exec(
+        select(table.id).where(table.poll_id == poll.id, table.voter_id == voter_id)  # type: ignore[attr-defined]
+    ).first()
+    return found is not None
+
+
+def _may_vote_in_the_room(db: Session, poll: Poll, voter_id: int) -> None:
+    """In a live vote the voter must be checked in (remotely only if the body allows it)."""
+    if poll.mode != PollMode.live or poll.meeting_id is None:
+        return
+    row = db.exec(
+        select(Participant).where(
+            Participant.meeting_id == poll.meeting_id,
+            (col(Participant.user_id) == voter_id) | (col(Participant.substitute_id) == voter_id),
+        )
+    ).first()
+    if row is None or not row.presence or row.left_at is not None:
+        raise _conflict(_("Check in to the session before you vote."))
+    body = db.get(Body, poll.body_id)
+    if row.presence == Presence.remote and body is not None and not body.remote_may_vote:
+        raise _conflict(_("This body does not allow voting from a remote site."))
+
+
+def _choices(db: Session, poll: Poll, option_ids: list[int], comment: str) -> str:
+    chosen = sorted(set(option_ids))
+    offered = {o.id: o for o in options_of(db, poll.id or 0)}
+    if not chosen or any(o not in offered for o in chosen):
+        raise Refusal(_("Choose among the options of this poll."), "options")
+    if not poll.min_choices <= len(chosen) <= poll.max_choices:
+        raise Refusal(
+            _(
+                "Choose between %(min)s and %(max)s options.",
+                min=poll.min_choices,
+                max=poll.max_choices,
+            ),
+            "options",
+        )
+    if any(offered[o].comment_required for o in chosen) and not comment.strip():
+        raise Refusal(_("Say what your other opinion is."), "comment")
+    return ",".join(str(o) for o in chosen)
+
+
+def cast(
+    db: Session,
+    poll: Poll,
+    user_id: int,
+    option_ids: list[int],
+    *,
+    actor: Actor,
+    comment: str = "",
+    on_behalf_of: int | None = None,
+) -> str | None:
+    """Record a vote; durable when this returns. A secret poll returns the voter's receipt."""
+    if poll.state != PollState.open:
+        raise _conflict(_("The poll is not open."))
+    if poll.deadline is not None and poll.deadline <= utcnow():
+        raise _conflict(_("The deadline has passed."))
+    voter_id = on_behalf_of or user_id
+    if on_behalf_of is not None:
+        given = db.exec(
+            select(Delegation.id).where(
+                Delegation.poll_id == poll.id,
+                Delegation.principal_id == on_behalf_of,
+                Delegation.delegate_id == user_id,
+            )
+        ).first()
+        if given is None:
+            raise Refusal(_("Nobody has delegated their vote to you."), status=403)
+    else:
+        handed = db.exec(
+            select(Delegation.id).where(
+                Delegation.poll_id == poll.id, Delegation.principal_id == user_id
+            )
+        ).first()
+        if handed is not None:
+            raise _conflict(_("You delegated your vote: your delegate votes for you."))
+    eligible = _eligible(db, poll, voter_id)
+    if eligible is None:
+        raise Refusal(_("You are not on the list of voters of this poll."), status=403)
+    _may_vote_in_the_room(db, poll, user_id)
+    comment = comment.strip()[:4000]
+    choices = _choices(db, poll, option_ids, comment)
+    receipt = None
+    try:
+        if poll.secret:
+            receipt = secrets.token_hex(16)
+            db.add(Turnout(poll_id=poll.id or 0, voter_id=voter_id, cast_by=user_id))
+            db.add(
+                SecretBallot(
+                    receipt=receipt,
+                    poll_id=poll.id or 0,
+                    choices=choices,
+                    weight=eligible.weight,
+                    comment=comment,
+                )
+            )
+            db.flush()
+            record(db, actor, "poll.voted", ("poll", poll.id), voter=voter_id, cast_by=user_id)
+        else:
+            db.add(
+                Vote(
+                    poll_id=poll.id or 0,
+                    voter_id=voter_id,
+                    cast_by=user_id,
+                    weight=eligible.weight,
+                    choices=choices,
+                    comment=comment,
+                )
+            )
+            db.flush()
+            record(
+                db,
+                actor,
+                "poll.voted",
+                ("poll", poll.id),
+                voter=voter_id,
+                cast_by=user_id,
+                choices=choices,
+            )
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        if poll.secret or not poll.allow_change:
+            raise _conflict(_("This vote has already been cast.")) from None
+        _change(db, poll, voter_id, user_id, choices, comment, actor)
+    return receipt
+
+
+def _change(
+    db: Session, poll: Poll, voter_id: int, user_id: int, choices: str, comment: str, actor: Actor
+) -> None:
+    vote = db.exec(select(Vote).where(Vote.poll_id == poll.id, Vote.voter_id == voter_id)).one()
+    vote.choices, vote.comment, vote.cast_by, vote.changed_at = choices, comment, user_id, utcnow()
+    db.add(vote)
+    record(db, actor, "poll.vote_changed", ("poll", poll.id), voter=voter_id, choices=choices)
+    db.commit()
+
+
+def close(db: Session, poll: Poll, *, actor: Actor) -> dict[str, object]:
+    """open -> closed, the result frozen with the eligible list; closing again changes nothing."""
+    if poll.state in (PollState.closed, PollState.published):
+        return json.loads(poll.result)
+    if poll.state != PollState.open:
+        raise _conflict(_("Only an open poll can be closed."))
+    result = results.result_of(db, poll)
+    result["eligible"] = [[e.user_id, e.weight] for e in eligible_of(db, poll.id or 0)]
+    poll.result = json.dumps(result, sort_keys=True)
+    poll.state, poll.closed_at = PollState.closed, utcnow()
+    db.add(poll)
+    record(db, actor, "poll.closed", ("poll", poll.id), outcome=result.get("outcome"))
+    db.commit()
+    return result
+
+
+def publish(db: Session, poll: Poll, *, actor: Actor) -> None:
+    if poll.state != PollState.closed:
+        raise _conflict(_("Only a closed poll's result can be published."))
+    poll.state, poll.published_at = PollState.published, utcnow()
+    db.add(poll)
+    record(db, actor, "poll.published", ("poll", poll.id))
+    db.commit()
+
+
+def cancel(db: Session, poll: Poll, *, actor: Actor, reason: str) -> None:
+    if poll.state not in (PollState.draft, PollState.open):
+        raise _conflict(_("Only a draft or open poll can be cancelled."))
+    poll.state = PollState.cancelled
+    db.add(poll)
+    record(db, actor, "poll.cancelled", ("poll", poll.id), reason=reason[:500])
+    db.commit()
+
+
+def ballots(db: Session, poll: Poll) -> list[SecretBallot]:
+    """The published list of a secret poll's ballots, by receipt (each voter finds their own)."""
+    if not poll.secret or poll.state != PollState.published:
+        raise _conflict(_("The ballots are listed once a secret poll's result is published."))
+    query = select(SecretBallot).where(SecretBallot.poll_id == poll.id)
+    return list(db.exec(query.order_by(col(SecretBallot.receipt))))
