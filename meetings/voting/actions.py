@@ -8,6 +8,7 @@ import json
 import secrets
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -283,6 +284,19 @@ def _choices(db: Session, poll: Poll, option_ids: list[int], comment: str) -> st
     return ",".join(str(o) for o in chosen)
 
 
+def _hold_open(db: Session, poll: Poll) -> None:
+    """Lock the poll row for this transaction while it is still open: a vote and the close
+    are serialised, so no vote lands after the result has been counted."""
+    held = db.execute(
+        update(Poll)
+        .where(col(Poll.id) == poll.id, col(Poll.state) == PollState.open)
+        .values(state=PollState.open)
+    )
+    if held.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        raise _conflict(_("The poll is not open."))
+
+
 def cast(
     db: Session,
     poll: Poll,
@@ -323,6 +337,7 @@ def cast(
     _may_vote_in_the_room(db, poll, user_id)
     comment = comment.strip()[:4000]
     choices = _choices(db, poll, option_ids, comment)
+    _hold_open(db, poll)
     receipt = None
     try:
         if poll.secret:
@@ -380,15 +395,28 @@ def _change(
 
 
 def close(db: Session, poll: Poll, *, actor: Actor) -> dict[str, object]:
-    """open -> closed, the result frozen with the eligible list; closing again changes nothing."""
+    """open -> closed, the result frozen with the eligible list; closing again (or closing
+    from two processes at once) changes nothing and answers the same result."""
     if poll.state in (PollState.closed, PollState.published):
         return json.loads(poll.result)
     if poll.state != PollState.open:
         raise _conflict(_("Only an open poll can be closed."))
+    now = utcnow()
+    claimed = db.execute(
+        update(Poll)
+        .where(col(Poll.id) == poll.id, col(Poll.state) == PollState.open)
+        .values(state=PollState.closed, closed_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        db.refresh(poll)
+        if poll.state in (PollState.closed, PollState.published):
+            return json.loads(poll.result)
+        raise _conflict(_("Only an open poll can be closed."))
     result = results.result_of(db, poll)
     result["eligible"] = [[e.user_id, e.weight] for e in eligible_of(db, poll.id or 0)]
     poll.result = json.dumps(result, sort_keys=True)
-    poll.state, poll.closed_at = PollState.closed, utcnow()
+    poll.state, poll.closed_at = PollState.closed, now
     db.add(poll)
     record(db, actor, "poll.closed", ("poll", poll.id), outcome=result.get("outcome"))
     db.commit()
@@ -419,3 +447,25 @@ def ballots(db: Session, poll: Poll) -> list[SecretBallot]:
         raise _conflict(_("The ballots are listed once a secret poll's result is published."))
     query = select(SecretBallot).where(SecretBallot.poll_id == poll.id)
     return list(db.exec(query.order_by(col(SecretBallot.receipt))))
+
+
+def close_due(db: Session, now: datetime | None = None) -> int:
+    """Close every open poll whose deadline has passed (run by the job runner, so a restart
+    of the server does not skip one: it is closed on the first run after)."""
+    now = now or utcnow()
+    due = db.exec(
+        select(Poll).where(
+            Poll.state == PollState.open,
+            col(Poll.deadline).is_not(None),
+            col(Poll.deadline) <= now,
+        )
+    ).all()
+    closed = 0
+    for poll in due:
+        actor = Actor(user_id=None, organisation_id=poll.organisation_id)
+        try:
+            close(db, poll, actor=actor)
+            closed += 1
+        except Refusal:  # another process closed it first
+            db.rollback()
+    return closed

@@ -245,3 +245,73 @@ def test_concurrent_duplicate_casts_store_exactly_one_vote(
     assert sorted(outcomes) == ["409"] * 7 + ["stored"]
     db.expire_all()
     assert len(db.exec(select(Vote).where(Vote.poll_id == poll.id)).all()) == 1
+
+
+def _ballot(s: Scene, days: int = 3) -> Poll:
+    poll = actions.create(
+        s.db,
+        s.body,
+        actor=ACTOR,
+        question="Ý kiến về dự thảo Nghị quyết?",
+        mode=PollMode.ballot,
+        deadline=utcnow() + timedelta(days=days),
+    )
+    return actions.open_poll(s.db, poll, actor=ACTOR)
+
+
+def test_a_ballot_closes_by_itself_once_its_deadline_has_passed(
+    factory: Factory, db: Session
+) -> None:
+    s = scene(factory, db)
+    poll = _ballot(s)
+    vote(s, poll, s.members[0], Meaning.in_favour)
+    assert actions.close_due(db, now=utcnow()) == 0, "not yet"
+    assert actions.close_due(db, now=utcnow() + timedelta(days=4)) == 1
+    db.expire_all()
+    closed = db.get(Poll, poll.id)
+    assert closed is not None and closed.state == PollState.closed
+    assert json.loads(closed.result)["in_favour"] == 1
+    assert actions.close_due(db, now=utcnow() + timedelta(days=5)) == 0, "only once"
+
+
+def test_two_processes_closing_at_once_count_once(
+    factory: Factory, db: Session, engine: Engine
+) -> None:
+    s = scene(factory, db)
+    poll = _ballot(s)
+    vote(s, poll, s.members[0], Meaning.against)
+    seen: list[object] = []
+
+    def close_once() -> None:
+        with Session(engine, expire_on_commit=False) as own:
+            fresh = own.get(Poll, poll.id)
+            seen.append(actions.close(own, fresh, actor=ACTOR)["against"])  # type: ignore[arg-type]
+
+    threads = [threading.Thread(target=close_once) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [1, 1, 1, 1]
+    closings = db.exec(select(AuditEntry).where(AuditEntry.action == "poll.closed")).all()
+    assert len(closings) == 1
+
+
+def test_a_vote_arriving_after_the_close_is_refused(
+    factory: Factory, db: Session, engine: Engine
+) -> None:
+    s = scene(factory, db)
+    poll = _ballot(s)
+    with Session(engine, expire_on_commit=False) as stale:
+        old = stale.get(Poll, poll.id)  # read while still open
+        actions.close(db, poll, actor=ACTOR)
+        with pytest.raises(Refusal) as late:
+            actions.cast(
+                stale,
+                old,
+                s.members[0].id or 0,
+                [_option(db, poll, Meaning.in_favour)],
+                actor=ACTOR,
+            )  # type: ignore[arg-type]
+        assert late.value.status == 409
+    assert db.exec(select(Vote).where(Vote.poll_id == poll.id)).all() == []
