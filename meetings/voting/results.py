@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlmodel import Session, select
 
+from meetings.agenda.queries import names_of
 from meetings.voting import tally
 from meetings.voting.models import Meaning, Poll, SecretBallot, Vote
-from meetings.voting.queries import eligible_of, options_of
+from meetings.voting.queries import eligible_of, label, options_of
 
 
 def _weights(db: Session, poll: Poll) -> tuple[dict[int, int], str | None]:
@@ -96,3 +98,37 @@ def result_of(db: Session, poll: Poll) -> dict[str, object]:
 def _cast_weight(db: Session, poll: Poll) -> int:
     table = SecretBallot if poll.secret else Vote
     return sum(w for (w,) in db.exec(select(table.weight).where(table.poll_id == poll.id)))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    option_id: int
+    label: str
+    weight: int
+    comments: list[str]
+
+
+def summary(db: Session, poll: Poll) -> list[SummaryLine]:
+    """For the report: the weight per option and every comment under the option it came with
+    (with the voter's name in a named poll; never in a secret one)."""
+    per, _chair = _weights(db, poll)
+    said: dict[int, list[str]] = {}
+    if poll.secret:
+        rows = db.exec(select(SecretBallot).where(SecretBallot.poll_id == poll.id))
+        for ballot in rows:
+            if ballot.comment:
+                for option in ballot.choices.split(","):
+                    said.setdefault(int(option), []).append(ballot.comment)
+    else:
+        votes = list(db.exec(select(Vote).where(Vote.poll_id == poll.id)))
+        names = names_of(db, {v.voter_id for v in votes})
+        for vote in sorted(votes, key=lambda v: v.cast_at):
+            if vote.comment:
+                for option in vote.choices.split(","):
+                    said.setdefault(int(option), []).append(
+                        f"{names.get(vote.voter_id, '?')}: {vote.comment}"
+                    )
+    return [
+        SummaryLine(o.id or 0, label(o), per.get(o.id or 0, 0), said.get(o.id or 0, []))
+        for o in options_of(db, poll.id or 0)
+    ]

@@ -1,0 +1,43 @@
+"""Who may see and run a poll. Anything not visible answers 404."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from meetings.agenda import access as meeting_access
+from meetings.agenda.access import Viewer
+from meetings.agenda.models import Meeting
+from meetings.organisations.models import Membership
+from meetings.voting.models import Poll, PollMode, PollState
+
+
+def may_manage(db: Session, viewer: Viewer, poll: Poll) -> bool:
+    """Open, close, publish, cancel: the body's secretariat; for a live vote also the chair."""
+    if poll.organisation_id != viewer.organisation_id:
+        return False
+    if meeting_access.is_secretariat(db, viewer, poll.body_id):
+        return True
+    if poll.mode == PollMode.live and poll.meeting_id is not None:
+        meeting = db.get(Meeting, poll.meeting_id)
+        return meeting is not None and meeting.chair_id == viewer.user_id
+    return False
+
+
+def visible(db: Session, viewer: Viewer, poll_id: int) -> Poll | None:
+    """A poll the viewer may see: drafts only to those running it; a live vote to the
+    meeting's participants; a ballot to the body's members."""
+    poll = db.get(Poll, poll_id)
+    if poll is None or poll.organisation_id != viewer.organisation_id:
+        return None
+    if may_manage(db, viewer, poll):
+        return poll
+    if poll.state == PollState.draft:
+        return None
+    if poll.meeting_id is not None:
+        return poll if meeting_access.visible(db, viewer, poll.meeting_id) else None
+    seat = db.exec(
+        select(Membership.id).where(
+            Membership.body_id == poll.body_id, Membership.user_id == viewer.user_id
+        )
+    ).first()
+    return poll if seat is not None else None
