@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +22,7 @@ from meetings.config import Config
 from tests.attendance.support import scene
 from tests.factories import Factory
 from tests.live.test_socket import token_for
+from tests.servers import start_server
 
 BROADCAST_URL = os.environ.get("MEETINGS_TEST_BROADCAST_URL", "")
 
@@ -34,40 +31,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start(config: Config, database_url: str, storage: Path) -> tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
-    port = _free_port()
-    env = {
-        **os.environ,
-        "MEETINGS_DATABASE_URL": database_url,
-        "MEETINGS_STORAGE_DIR": str(storage),
-        "MEETINGS_SECRET_KEY": config.secret_key,
-        "MEETINGS_BROADCAST_URL": BROADCAST_URL,
-        "MEETINGS_JOBS_INTERVAL_SECONDS": "0",
-    }
-    command = [sys.executable, "-m", "uvicorn", "meetings.web.app:create_app", "--factory"]
-    command += ["--port", str(port), "--ws", "websockets-sansio", "--log-level", "warning"]
-    process = subprocess.Popen(command, env=env)
-    base = f"127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"http://{base}/healthz", timeout=1) as answer:
-                if answer.status == 200:
-                    return process, base
-        except OSError:  # not listening yet
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("the server did not start")
-
-
 @pytest.fixture
 def servers(config: Config, database_url: str, storage_dir: Path) -> Iterator[list[str]]:
-    started = [_start(config, database_url, storage_dir) for _ in range(2)]
+    started = [start_server(config, database_url, storage_dir, BROADCAST_URL) for _ in range(2)]
     yield [base for _, base in started]
     for process, _ in started:
         process.terminate()
