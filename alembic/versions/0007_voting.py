@@ -48,10 +48,16 @@ def upgrade() -> None:
         sa.Column("chair_id", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", meetings.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("approved_by", sa.Integer(), nullable=True),
+        sa.Column("approved_at", meetings.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("opened_at", meetings.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_at", meetings.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("published_at", meetings.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("result", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["approved_by"],
+            ["user.id"],
+        ),
         sa.ForeignKeyConstraint(
             ["body_id"],
             ["body.id"],

@@ -34,6 +34,8 @@ MESSAGES = {
     "document_version": N_("Version %(number)s of “%(document)s” (%(title)s) has been published."),
     "document_withdrawn": N_("“%(document)s” (%(title)s) has been withdrawn."),
     "substitute": N_("You will attend “%(title)s” at %(when)s in place of %(principal)s."),
+    "ballot_opened": N_("Your opinion is asked on “%(question)s”, before %(when)s."),
+    "ballot_reminder": N_("Reminder: your opinion on “%(question)s” is due before %(when)s."),
 }
 
 

@@ -7,15 +7,25 @@ from sqlmodel import Session, select
 from meetings.agenda import access as meeting_access
 from meetings.agenda.access import Viewer
 from meetings.agenda.models import Meeting
-from meetings.organisations.models import Membership
+from meetings.organisations.models import BodyRole, Membership
 from meetings.voting.models import Poll, PollMode, PollState
 
 
 def may_manage(db: Session, viewer: Viewer, poll: Poll) -> bool:
-    """Open, close, publish, cancel: the body's secretariat; for a live vote also the chair."""
+    """Open, close, publish, cancel: the body's secretariat and its chair; for a live vote also
+    the meeting's chair."""
     if poll.organisation_id != viewer.organisation_id:
         return False
     if meeting_access.is_secretariat(db, viewer, poll.body_id):
+        return True
+    chair_seat = db.exec(
+        select(Membership.id).where(
+            Membership.body_id == poll.body_id,
+            Membership.user_id == viewer.user_id,
+            Membership.role == BodyRole.chair,
+        )
+    ).first()
+    if chair_seat is not None:
         return True
     if poll.mode == PollMode.live and poll.meeting_id is not None:
         meeting = db.get(Meeting, poll.meeting_id)

@@ -18,6 +18,7 @@ from meetings.attendance.models import Answer, Participant, Presence
 from meetings.db import utcnow
 from meetings.errors import Refusal
 from meetings.i18n import N_, _
+from meetings.notifications.actions import notify
 from meetings.organisations.models import Body, BodyRole, Membership
 from meetings.voting import results, tally
 from meetings.voting.models import (
@@ -162,25 +163,85 @@ def _voters(db: Session, poll: Poll, meeting: Meeting | None) -> list[Eligible]:
     return eligible
 
 
+def _chairs(db: Session, body_id: int) -> list[int]:
+    return list(
+        db.exec(
+            select(Membership.user_id).where(
+                Membership.body_id == body_id, Membership.role == BodyRole.chair
+            )
+        )
+    )
+
+
+def approve(db: Session, poll: Poll, *, actor: Actor) -> Poll:
+    """The body's chair approves a drafted opinion ballot, so that it can be sent."""
+    if poll.mode != PollMode.ballot or poll.state != PollState.draft:
+        raise _conflict(_("Only a drafted opinion ballot is approved."))
+    if actor.user_id not in _chairs(db, poll.body_id):
+        raise Refusal(_("Only the body's chair approves an opinion ballot."), status=403)
+    poll.approved_by, poll.approved_at = actor.user_id, utcnow()
+    db.add(poll)
+    record(db, actor, "poll.approved", ("poll", poll.id))
+    db.commit()
+    return poll
+
+
+def _deadline_text(poll: Poll) -> str:
+    return poll.deadline.isoformat() if poll.deadline else ""
+
+
+def remind(db: Session, poll: Poll, *, actor: Actor) -> int:
+    """Remind those who have not answered an open ballot yet; returns how many."""
+    if poll.state != PollState.open:
+        raise _conflict(_("The poll is not open."))
+    answered = {
+        row
+        for row in db.exec(
+            select(Turnout.voter_id if poll.secret else Vote.voter_id).where(
+                (Turnout.poll_id if poll.secret else Vote.poll_id) == poll.id
+            )
+        )
+    }
+    waiting = [e.user_id for e in eligible_of(db, poll.id or 0) if e.user_id not in answered]
+    count = notify(
+        db,
+        waiting,
+        "ballot_reminder",
+        organisation_id=poll.organisation_id,
+        question=poll.question,
+        when=_deadline_text(poll),
+    )
+    record(db, actor, "poll.reminded", ("poll", poll.id), count=count)
+    db.commit()
+    return count
+
+
 def open_poll(db: Session, poll: Poll, *, actor: Actor) -> Poll:
-    """draft -> open: the eligible list (and the chair, for ties) is frozen now."""
+    """draft -> open: the eligible list (and the chair, for ties) is frozen now; the voters of
+    an opinion ballot are told."""
     if poll.state != PollState.draft:
         raise _conflict(_("Only a draft poll can be opened."))
+    if poll.mode == PollMode.ballot and poll.approved_at is None:
+        raise _conflict(_("The body's chair approves an opinion ballot before it is sent."))
     meeting = db.get(Meeting, poll.meeting_id) if poll.meeting_id else None
     if poll.mode == PollMode.live and (meeting is None or meeting.state != MeetingState.in_session):
         raise _conflict(_("A live vote opens during the session."))
     if poll.deadline is not None and poll.deadline <= utcnow():
         raise Refusal(_("The deadline has passed: set a later one."), "deadline")
-    for row in _voters(db, poll, meeting):
+    voters = _voters(db, poll, meeting)
+    for row in voters:
         db.add(row)
+    if poll.mode == PollMode.ballot:
+        notify(
+            db,
+            [row.user_id for row in voters],
+            "ballot_opened",
+            organisation_id=poll.organisation_id,
+            question=poll.question,
+            when=_deadline_text(poll),
+        )
     chair = meeting.chair_id if meeting else None
-    if chair is None:
-        chair = db.exec(
-            select(Membership.user_id).where(
-                Membership.body_id == poll.body_id, Membership.role == BodyRole.chair
-            )
-        ).first()
-    poll.chair_id = chair
+    poll.chair_id = chair or next(iter(_chairs(db, poll.body_id)), None)
     poll.state, poll.opened_at = PollState.open, utcnow()
     db.add(poll)
     record(db, actor, "poll.opened", ("poll", poll.id))

@@ -134,14 +134,19 @@ def get_poll(ctx: Context) -> PollInfo:
 @api(
     "POST",
     POLL + "/transitions",
-    summary="Open, close (idempotent), publish or cancel a poll",
+    summary="Approve (a ballot: the body's chair), open, remind, close (idempotent), publish "
+    "or cancel a poll",
     body=PollTransition,
     response=PollInfo,
     tags=TAGS,
 )
 def transition(ctx: Context, wanted: PollTransition) -> PollInfo:
     poll = _managed(ctx)
-    if wanted.action == "open":
+    if wanted.action == "approve":
+        actions.approve(ctx.db, poll, actor=ctx.actor)
+    elif wanted.action == "remind":
+        actions.remind(ctx.db, poll, actor=ctx.actor)
+    elif wanted.action == "open":
         actions.open_poll(ctx.db, poll, actor=ctx.actor)
     elif wanted.action == "close":
         actions.close(ctx.db, poll, actor=ctx.actor)

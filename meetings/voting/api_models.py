@@ -29,7 +29,7 @@ class PollCreate(Input):
 
 
 class PollTransition(Input):
-    action: Literal["open", "close", "publish", "cancel"]
+    action: Literal["approve", "open", "close", "publish", "cancel", "remind"]
     reason: str = Field(default="", max_length=500, description="Why it is cancelled")
 
 

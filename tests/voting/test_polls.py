@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from meetings.archive.audit import Actor
 from meetings.archive.models import AuditEntry
 from meetings.db import utcnow
 from meetings.errors import Refusal
+from meetings.notifications.models import Notification
 from meetings.voting import actions
 from meetings.voting.models import (
     Meaning,
@@ -199,7 +201,17 @@ def test_an_opinion_ballot_needs_a_deadline_and_a_comment_for_other(
         mode=PollMode.ballot,
         deadline=utcnow() + timedelta(days=3),
     )
+    with pytest.raises(Refusal) as unapproved:
+        actions.open_poll(db, poll, actor=ACTOR)
+    assert unapproved.value.status == 409
+    with pytest.raises(Refusal) as not_the_chair:
+        actions.approve(db, poll, actor=ACTOR)
+    assert not_the_chair.value.status == 403
+    actions.approve(db, poll, actor=Actor(s.chair.id, "test"))
     actions.open_poll(db, poll, actor=ACTOR)
+    told = db.exec(select(Notification).where(Notification.kind == "ballot_opened")).all()
+    assert sorted(n.user_id for n in told) == sorted(u.id for u in [s.chair, *s.members])
+    assert actions.remind(db, poll, actor=ACTOR) == 4
     with pytest.raises(Refusal) as silent:
         vote(s, poll, s.members[0], Meaning.other)
     assert silent.value.field == "comment"
@@ -256,6 +268,7 @@ def _ballot(s: Scene, days: int = 3) -> Poll:
         mode=PollMode.ballot,
         deadline=utcnow() + timedelta(days=days),
     )
+    actions.approve(s.db, poll, actor=Actor(s.chair.id, "test"))
     return actions.open_poll(s.db, poll, actor=ACTOR)
 
 

@@ -123,6 +123,16 @@ def test_an_opinion_ballot_with_a_summary_of_comments(
         headers=secretary,
     ).json()
     url = f"{API}/polls/{made['id']}"
+    unapproved = client.post(url + "/transitions", json={"action": "open"}, headers=secretary)
+    assert_error(unapproved, 409, "conflict")
+    approval = {"action": "approve"}
+    assert_error(
+        client.post(url + "/transitions", json=approval, headers=secretary), 403, "forbidden"
+    )
+    assert (
+        client.post(url + "/transitions", json=approval, headers=bearer(db, s.chair)).status_code
+        == 200
+    )
     client.post(url + "/transitions", json={"action": "open"}, headers=secretary)
     other = option(made, "other")
     member = bearer(db, s.members[0])
