@@ -10,6 +10,8 @@ from meetings.agenda.models import AgendaItem, ItemStatus, Meeting, MeetingState
 from meetings.archive.audit import Actor, record
 from meetings.errors import Refusal
 from meetings.i18n import _
+from meetings.live import announce
+from meetings.live.events import AgendaChanged
 from meetings.organisations import queries as org_queries
 
 
@@ -116,8 +118,12 @@ def remove_item(db: Session, meeting: Meeting, item: AgendaItem, *, actor: Actor
         for row in family:
             row.status = ItemStatus.withdrawn
             db.add(row)
+        if meeting.current_item_id in {row.id for row in family}:
+            meeting.current_item_id = None  # nothing is under discussion any more
+            db.add(meeting)
         amend(db, meeting, actor, "item_withdrawn", item=item.title)
         record(db, actor, "agenda.item_withdrawn", ("item", item.id), meeting_id=meeting.id)
+        announce.queue(db, AgendaChanged, meeting.id or 0, item_id=item.id or 0)
     db.commit()
 
 

@@ -58,7 +58,8 @@ class AgendaChanged(Event):
 
     item_id: int = 0
     kind: ClassVar[str] = "agenda.changed"
-    regions: ClassVar[tuple[str, ...]] = ("current", "agenda")
+    # Opinions belong to the item under discussion, so they change with it.
+    regions: ClassVar[tuple[str, ...]] = ("current", "agenda", "opinions")
 
 
 @dataclass(frozen=True)

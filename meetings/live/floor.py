@@ -77,7 +77,8 @@ def ask(db: Session, meeting: Meeting, user_id: int, *, topic: str, actor: Actor
     row = access.participation(db, meeting.id or 0, user_id)
     if row is None and meeting.chair_id != user_id:
         raise Refusal(_("Only the meeting's participants may ask for the floor."), status=403)
-    if row is not None and row.answer == Answer.absent and row.user_id == user_id:
+    away = (Answer.absent, Answer.substitute)  # a substitute attends in their place
+    if row is not None and row.answer in away and row.user_id == user_id:
         raise Refusal(_("You have said you are absent from this meeting."), status=409)
     if mine(db, meeting.id or 0, user_id) is not None:
         raise Refusal(_("You have already asked for the floor."), status=409)
@@ -93,7 +94,7 @@ def ask(db: Session, meeting: Meeting, user_id: int, *, topic: str, actor: Actor
 def withdraw(db: Session, meeting: Meeting, request: FloorRequest, *, actor: Actor) -> None:
     """The person takes back their request before being given the floor."""
     require_session(meeting)
-    if request.state != FloorState.waiting:
+    if request.meeting_id != meeting.id or request.state != FloorState.waiting:
         raise Refusal(_("This request is no longer waiting."), status=409)
     request.state = FloorState.withdrawn
     request.ended_at = utcnow()

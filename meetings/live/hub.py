@@ -4,7 +4,7 @@ Each meeting with at least one socket in this process has a room that listens on
 broadcast channel. For every event it renders the changed regions once per audience and language
 and hands the same text to every socket of that group; each socket has its own bounded queue and
 sender task, so a slow tablet never holds up the others. A socket whose queue is full is closed
-(code 4001): its page reconnects and starts again from a fresh snapshot.
+(code 1013, "try again later"): its page reconnects and starts again from a fresh snapshot.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from meetings.live.events import Event, channel, from_message
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 32
-RESYNC = 4001  # close code: you fell behind, reconnect for a snapshot
+RESYNC = 1013  # "try again later": you fell behind; htmx-ext-ws reconnects, gets a snapshot
 
 HEARTBEAT = 30  # seconds between refreshes of this process's presence rows
 
@@ -93,7 +93,7 @@ class Hub:
         self.rooms: dict[int, Room] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self._publishing: set[asyncio.Task[None]] = set()
-        self._renders: set[concurrent.futures.Future[str]] = set()
+        self._renders: set[concurrent.futures.Future[Any]] = set()  # renders and presence
         self._threads: concurrent.futures.ThreadPoolExecutor | None = None
 
     async def start(self) -> None:
@@ -147,8 +147,11 @@ class Hub:
         """A presence change, in a thread; a failure is logged, never fatal to the socket."""
         if self.presence is None or self._threads is None:
             return
+        future = self._threads.submit(getattr(self.presence, what), *args)
+        self._renders.add(future)  # waited for by stop(), before the engine is disposed
+        future.add_done_callback(self._renders.discard)
         try:
-            await asyncio.wrap_future(self._threads.submit(getattr(self.presence, what), *args))
+            await asyncio.wrap_future(future)
         except Exception:
             log.exception("live presence %s failed", what)
 
@@ -188,18 +191,22 @@ class Hub:
         """Run one accepted socket: join the room, send the snapshot, then push until it ends."""
         room = await self._join(client, meeting_id)
         sender = client.sender = asyncio.create_task(client.send_queued())
-        await self._record("join", meeting_id, client.user_id, client.socket_id, client.audience)
         try:
             snapshot = await self._render(meeting_id, (), (client.audience, client.locale))
             if snapshot:
                 client.offer(snapshot)
+            # After the snapshot, so that the snapshot is always the first message.
+            await self._record(
+                "join", meeting_id, client.user_id, client.socket_id, client.audience
+            )
             await self._receive_until_closed(client, sender)
         finally:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await sender
             await self._leave(client, room)
-            await self._record("leave", client.socket_id)
+            # Shielded: a server cancelling the socket's task must not skip forgetting it.
+            await asyncio.shield(self._record("leave", client.socket_id))
             if client.dropped:
                 with contextlib.suppress(Exception):
                     await client.websocket.close(code=RESYNC)

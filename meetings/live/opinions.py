@@ -32,7 +32,7 @@ def post(db: Session, meeting: Meeting, user_id: int, *, text: str, actor: Actor
     """A member's (or substitute's) opinion on the item under discussion."""
     require_session(meeting)
     row = access.participation(db, meeting.id or 0, user_id)
-    guest = row is not None and row.role in GUEST_ROLES and row.user_id == user_id
+    guest = row is not None and row.role in GUEST_ROLES  # a guest's substitute is a guest too
     if (row is None and meeting.chair_id != user_id) or guest:
         raise Refusal(_("Only the meeting's members may post opinions."), status=403)
     if meeting.current_item_id is None:

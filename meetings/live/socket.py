@@ -79,7 +79,7 @@ def _view(db, viewer: Viewer, meeting, wanted: str) -> str | None:  # type: igno
     row = access.participation(db, meeting.id or 0, viewer.user_id)
     if row is None:
         return None
-    guest = row.role in GUEST_ROLES and row.user_id == viewer.user_id
+    guest = row.role in GUEST_ROLES  # a guest's substitute is a guest too
     allowed = (Audience.screen,) if guest else (Audience.tablet, Audience.screen)
     if not wanted:
         return allowed[0]

@@ -32,6 +32,7 @@ from meetings.documents import notes_api as documents_notes_api
 from meetings.documents import views as documents_views
 from meetings.live import announce, presence, regions
 from meetings.live import socket as live_socket
+from meetings.live import views as live_views
 from meetings.live.broadcast import from_url
 from meetings.live.hub import Hub
 from meetings.notifications import calendar_views
@@ -39,6 +40,7 @@ from meetings.notifications import views as notifications_views
 from meetings.organisations import api as organisations_api
 from meetings.organisations import views as organisations_views
 from meetings.storage.blobs import LocalBlobStore
+from meetings.voting import api as voting_api
 from meetings.web import errors, health, shell
 from meetings.web.api import openapi_endpoint
 from meetings.web.security import CSRFProtection, SecurityHeaders
@@ -59,6 +61,7 @@ def all_routes() -> list[BaseRoute]:
         *documents_views.routes,
         *documents_downloads.routes,
         *documents_note_views.routes,
+        *live_views.routes,
         *live_socket.routes,
         Route("/api/v1/openapi.json", openapi_endpoint, methods=["GET"]),
         *accounts_api.routes,
@@ -66,6 +69,7 @@ def all_routes() -> list[BaseRoute]:
         *agenda_api.routes,
         *attendance_api.routes,
         *documents_api.routes,
+        *voting_api.routes,
         *documents_notes_api.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]

@@ -46,10 +46,18 @@ def test_the_secretariat_gets_the_quorum_at_once_and_then_every_check_in(
             s.url(f"/participants/{member.id}/check-in"), {"presence": "in_room"}
         )
         assert arrival.status_code in (200, 303)
-        pushed = socket.receive_text()
-        assert 'id="quorum"' in pushed and "1 present" in pushed
+        assert "1 present" in quorum_pushed(socket)
         client.submit(s.url(f"/participants/{member.id}/leave"))
-        assert "0 present" in socket.receive_text()
+        assert "0 present" in quorum_pushed(socket)
+
+
+def quorum_pushed(socket) -> str:  # type: ignore[no-untyped-def]
+    """The next pushed quorum panel (other regions, e.g. who is connected, may come first)."""
+    for _ in range(5):
+        text = socket.receive_text()
+        if 'id="quorum"' in text:
+            return text
+    raise AssertionError("no quorum panel was pushed")
 
 
 def test_each_event_takes_the_next_sequence_number_of_its_meeting(
@@ -139,4 +147,5 @@ def test_each_audience_gets_only_its_regions(client: Client, factory: Factory, d
     assert 'id="quorum"' in render(meeting_id, ("quorum",), Audience.console, "vi")
     assert 'id="quorum"' in render(meeting_id, (), Audience.console, "vi")  # the snapshot
     assert render(meeting_id, ("quorum",), Audience.tablet, "en") == ""
-    assert render(meeting_id, (), Audience.screen, "en") == ""
+    assert 'id="quorum"' in render(meeting_id, (), Audience.screen, "en")
+    assert 'id="quorum"' not in render(meeting_id, (), Audience.tablet, "en")
