@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from meetings import i18n
-from meetings.agenda import labels
+from meetings.agenda import labels, positions
 from meetings.agenda import queries as agenda_queries
 from meetings.agenda.models import Meeting, MeetingState
 from meetings.agenda.session import current_item
@@ -90,6 +90,7 @@ def _agenda(db: Session, meeting: Meeting, env: Environment, view: str) -> str:
         view,
         agenda=agenda_queries.agenda_of(db, meeting),
         item_statuses=labels.ITEM_STATUSES,
+        consent=positions.consent_block(db, meeting) if view == Audience.console else [],
     )
 
 

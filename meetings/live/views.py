@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
-from meetings.agenda import access, session
+from meetings.agenda import access, positions, session
 from meetings.agenda.models import AgendaItem, Meeting, MeetingState
 from meetings.agenda.web import meeting_or_404, my_participation, require_chair
 from meetings.agenda.web import viewer as viewer_of
@@ -69,6 +69,8 @@ def _page(
         Audience.tablet: _("Live meeting"),
         Audience.screen: _("Room screen"),
     }
+    # My own attendance (check in, leave) on my tablet: fetched by the page, never pushed.
+    invited = my_participation(ctx, meeting) is not None
     return ctx.render(
         PAGES[view][0],
         status,
@@ -76,6 +78,7 @@ def _page(
         meeting=meeting,
         regions=parts,
         error=error,
+        invited=invited,
     )
 
 
@@ -192,6 +195,10 @@ def _take_up(ctx: Context, meeting: Meeting) -> None:
 
 def _next(ctx: Context, meeting: Meeting) -> None:
     session.step(ctx.db, meeting, actor=ctx.actor, forward=True)
+
+
+def _adopt_consent(ctx: Context, meeting: Meeting) -> None:
+    positions.adopt_consent_block(ctx.db, meeting, actor=ctx.actor)
 
 
 def _previous(ctx: Context, meeting: Meeting) -> None:
@@ -316,6 +323,7 @@ routes = [
     _post(ITEM + "/mark", _mark, AGENDA),
     _post(LIVE + "/next", _next, AGENDA),
     _post(LIVE + "/previous", _previous, AGENDA),
+    _post(LIVE + "/consent", _adopt_consent, AGENDA),
     _post(LIVE + "/floor/grant", _grant, FLOOR),
     _post(LIVE + "/floor/{request_id:int}/skip", _skip, FLOOR),
     _post(LIVE + "/floor/end", _end, FLOOR),
