@@ -36,6 +36,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
         ws_max_size=64 * 1024,
+        # Fragments are small and go to many sockets at once: compressing every socket's copy
+        # would cost more CPU and memory per connection than it saves (see bench/fanout).
+        ws_per_message_deflate=False,
         proxy_headers=True,
         log_level="info",
     )

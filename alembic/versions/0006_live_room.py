@@ -44,6 +44,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_livepresence_meeting_id"), ["meeting_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_livepresence_meeting_user", ["meeting_id", "user_id"], unique=False
+        )
 
     op.create_table(
         "floorrequest",
@@ -126,6 +129,7 @@ def downgrade() -> None:
 
     op.drop_table("floorrequest")
     with op.batch_alter_table("livepresence", schema=None) as batch_op:
+        batch_op.drop_index("ix_livepresence_meeting_user")
         batch_op.drop_index(batch_op.f("ix_livepresence_meeting_id"))
 
     op.drop_table("livepresence")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from meetings.db import UTCDateTime, utcnow
@@ -49,6 +50,9 @@ class Opinion(SQLModel, table=True):
 
 class LivePresence(SQLModel, table=True):
     """One open socket, in whichever server process holds it; refreshed while it lives."""
+
+    # "Has this person a socket on this meeting?" is asked on every connect and disconnect.
+    __table_args__ = (Index("ix_livepresence_meeting_user", "meeting_id", "user_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)

@@ -27,13 +27,16 @@ def _fresh(now: datetime | None = None) -> datetime:
     return (now or utcnow()) - STALE
 
 
-def _connected_users(db: Session, meeting_id: int, now: datetime | None = None) -> set[int]:
-    rows = db.exec(
-        select(LivePresence.user_id).where(
-            LivePresence.meeting_id == meeting_id, col(LivePresence.seen_at) >= _fresh(now)
+def _is_connected(db: Session, meeting_id: int, user_id: int, now: datetime | None = None) -> bool:
+    """Whether the person has a live socket on the meeting (one indexed lookup, not a scan)."""
+    found = db.exec(
+        select(LivePresence.id).where(
+            LivePresence.meeting_id == meeting_id,
+            LivePresence.user_id == user_id,
+            col(LivePresence.seen_at) >= _fresh(now),
         )
-    )
-    return set(rows)
+    ).first()
+    return found is not None
 
 
 def connected(db: Session, meeting_id: int) -> dict[int, set[str]]:
@@ -50,7 +53,7 @@ def connected(db: Session, meeting_id: int) -> dict[int, set[str]]:
 
 
 def join(db: Session, meeting_id: int, user_id: int, socket: str, view: str) -> None:
-    first = user_id not in _connected_users(db, meeting_id)
+    first = not _is_connected(db, meeting_id, user_id)
     db.add(LivePresence(meeting_id=meeting_id, user_id=user_id, socket=socket, view=view))
     if first:
         announce.queue(db, PresenceChanged, meeting_id, user_id=user_id, connected=True)
@@ -63,7 +66,7 @@ def leave(db: Session, socket: str) -> None:
         return
     db.delete(row)
     db.flush()
-    if row.user_id not in _connected_users(db, row.meeting_id):
+    if not _is_connected(db, row.meeting_id, row.user_id):
         announce.queue(db, PresenceChanged, row.meeting_id, user_id=row.user_id, connected=False)
     db.commit()
 
@@ -88,7 +91,7 @@ def sweep(db: Session, now: datetime | None = None) -> int:
     db.execute(delete(LivePresence).where(col(LivePresence.id).in_([r.id for r in stale])))
     gone = {(row.meeting_id, row.user_id) for row in stale}
     for meeting_id, user_id in sorted(gone):
-        if user_id not in _connected_users(db, meeting_id, now):
+        if not _is_connected(db, meeting_id, user_id, now):
             announce.queue(db, PresenceChanged, meeting_id, user_id=user_id, connected=False)
     db.commit()
     return len(stale)
