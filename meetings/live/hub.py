@@ -93,7 +93,7 @@ class Hub:
         self.rooms: dict[int, Room] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self._publishing: set[asyncio.Task[None]] = set()
-        self._renders: set[concurrent.futures.Future[Any]] = set()  # renders and presence
+        self._in_threads: set[concurrent.futures.Future[Any]] = set()  # renders, presence
         self._threads: concurrent.futures.ThreadPoolExecutor | None = None
 
     async def start(self) -> None:
@@ -124,8 +124,8 @@ class Hub:
             return
         # A cancelled room leaves its rendering thread running: let it finish before the
         # engine it reads from is disposed.
-        if self._renders:
-            await asyncio.to_thread(concurrent.futures.wait, list(self._renders), 10)
+        if self._in_threads:
+            await asyncio.to_thread(concurrent.futures.wait, list(self._in_threads), 10)
         if self._threads is not None:
             self._threads.shutdown(wait=False)
             self._threads = None
@@ -143,15 +143,23 @@ class Hub:
             ]
             await self._record("touch", sockets)
 
+    def _in_thread(self, work: Callable[..., Any], *args: Any) -> asyncio.Future[Any] | None:
+        """Database work off the event loop, tracked so that stop() waits for it before the
+        engine is disposed (a cancelled caller leaves its thread running). None when stopped."""
+        if self._threads is None:
+            return None
+        future = self._threads.submit(work, *args)
+        self._in_threads.add(future)
+        future.add_done_callback(self._in_threads.discard)
+        return asyncio.wrap_future(future)
+
     async def _record(self, what: str, *args: Any) -> None:
-        """A presence change, in a thread; a failure is logged, never fatal to the socket."""
-        if self.presence is None or self._threads is None:
+        """A presence change; a failure is logged, never fatal to the socket."""
+        done = self._in_thread(getattr(self.presence, what), *args) if self.presence else None
+        if done is None:
             return
-        future = self._threads.submit(getattr(self.presence, what), *args)
-        self._renders.add(future)  # waited for by stop(), before the engine is disposed
-        future.add_done_callback(self._renders.discard)
         try:
-            await asyncio.wrap_future(future)
+            await done
         except Exception:
             log.exception("live presence %s failed", what)
 
@@ -159,12 +167,8 @@ class Hub:
         self, meeting_id: int, regions: tuple[str, ...], client_group: tuple[str, str]
     ) -> str:
         audience, locale = client_group
-        if self._threads is None:
-            return ""  # not started, or stopping
-        future = self._threads.submit(self.render, meeting_id, regions, audience, locale)
-        self._renders.add(future)
-        future.add_done_callback(self._renders.discard)
-        return await asyncio.wrap_future(future)
+        done = self._in_thread(self.render, meeting_id, regions, audience, locale)
+        return await done if done is not None else ""  # "": not started, or stopping
 
     # -- announcing ---------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from meetings.archive.audit import Actor, record
 from meetings.attendance.models import Answer, Participant, Presence
 from meetings.db import utcnow
 from meetings.errors import Refusal
-from meetings.i18n import N_, _
+from meetings.i18n import _
 from meetings.notifications.actions import notify
 from meetings.organisations.models import Body, BodyRole, Membership
 from meetings.voting import results, tally
@@ -33,14 +33,8 @@ from meetings.voting.models import (
     Turnout,
     Vote,
 )
-from meetings.voting.queries import eligible_of, options_of
+from meetings.voting.queries import eligible_of, options_of, voted
 
-MEANING_LABELS = {
-    Meaning.in_favour: N_("Agree"),
-    Meaning.against: N_("Disagree"),
-    Meaning.abstain: N_("Abstain"),
-    Meaning.other: N_("Other opinion"),
-}
 DEFAULT_OPTIONS = {
     PollMode.live: (Meaning.in_favour, Meaning.against, Meaning.abstain),
     PollMode.ballot: (Meaning.in_favour, Meaning.against, Meaning.other),
@@ -194,14 +188,7 @@ def remind(db: Session, poll: Poll, *, actor: Actor) -> int:
     """Remind those who have not answered an open ballot yet; returns how many."""
     if poll.state != PollState.open:
         raise _conflict(_("The poll is not open."))
-    answered = {
-        row
-        for row in db.exec(
-            select(Turnout.voter_id if poll.secret else Vote.voter_id).where(
-                (Turnout.poll_id if poll.secret else Vote.poll_id) == poll.id
-            )
-        )
-    }
+    answered = voted(db, poll)
     waiting = [e.user_id for e in eligible_of(db, poll.id or 0) if e.user_id not in answered]
     count = notify(
         db,
@@ -268,7 +255,7 @@ def delegate(db: Session, poll: Poll, principal_id: int, delegate_id: int, *, ac
         db, poll, delegate_id, principal_id
     ):
         raise Refusal(_("Delegate to another member or to your substitute."), "delegate_id")
-    if _has_voted(db, poll, principal_id):
+    if principal_id in voted(db, poll):
         raise _conflict(_("You have already voted."))
     db.add(Delegation(poll_id=poll.id or 0, principal_id=principal_id, delegate_id=delegate_id))
     try:
@@ -299,14 +286,6 @@ def _is_substitute_of(db: Session, poll: Poll, user_id: int, member_id: int) -> 
         ).first()
         is not None
     )
-
-
-def _has_voted(db: Session, poll: Poll, voter_id: int) -> bool:
-    table = Turnout if poll.secret else Vote
-    found = db.exec(
-        select(table.id).where(table.poll_id == poll.id, table.voter_id == voter_id)  # type: ignore[attr-defined]
-    ).first()
-    return found is not None
 
 
 def _may_vote_in_the_room(db: Session, poll: Poll, voter_id: int) -> None:

@@ -96,8 +96,7 @@ def create_poll(ctx: Context, wanted: PollCreate) -> PollInfo:
     viewer = web.viewer(ctx)
     meeting = None
     if wanted.meeting_id is not None:
-        ctx.request.path_params["meeting_id"] = wanted.meeting_id
-        meeting = web.meeting_or_404(ctx)
+        meeting = web.meeting_or_404(ctx, wanted.meeting_id)
     if wanted.mode == PollMode.live and meeting is not None:
         web.require_chair(ctx, meeting)
     elif not is_secretariat(ctx.db, viewer, body.id or 0):

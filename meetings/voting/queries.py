@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from meetings.i18n import _
-from meetings.voting.models import Eligible, Poll, PollOption, Turnout, Vote
+from meetings.i18n import N_, _
+from meetings.voting.models import Eligible, Meaning, Poll, PollOption, Turnout, Vote
+
+MEANING_LABELS = {
+    Meaning.in_favour: N_("Agree"),
+    Meaning.against: N_("Disagree"),
+    Meaning.abstain: N_("Abstain"),
+    Meaning.other: N_("Other opinion"),
+}
 
 
 def options_of(db: Session, poll_id: int) -> list[PollOption]:
@@ -19,11 +26,17 @@ def eligible_of(db: Session, poll_id: int) -> list[Eligible]:
 
 def label(option: PollOption) -> str:
     """An option's label: its own, or the words for what it means, in the reader's language."""
-    from meetings.voting.actions import MEANING_LABELS
-
     return option.label or _(MEANING_LABELS.get(option.meaning, option.meaning))
 
 
+def voted(db: Session, poll: Poll) -> set[int]:
+    """Who has voted (in their own name or through a delegate), named or secret alike."""
+    if poll.secret:
+        query = select(Turnout.voter_id).where(Turnout.poll_id == poll.id)
+    else:
+        query = select(Vote.voter_id).where(Vote.poll_id == poll.id)
+    return set(db.exec(query))
+
+
 def votes_cast(db: Session, poll: Poll) -> int:
-    table = Turnout if poll.secret else Vote
-    return len(db.exec(select(table.id).where(table.poll_id == poll.id)).all())  # type: ignore[attr-defined]
+    return len(voted(db, poll))
