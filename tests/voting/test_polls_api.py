@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from meetings.accounts.actions import create_api_token
 from meetings.db import utcnow
-from meetings.voting.models import Vote
+from meetings.voting.models import Poll, Vote
 from tests.api.support import assert_error, count
 from tests.attendance.support import ACTOR, Scene, scene
 from tests.client import Client
@@ -180,3 +180,27 @@ def test_members_cannot_draft_and_drafts_stay_hidden(
         f"{API}/bodies/{s.body.id}/polls", json=body, headers=bearer(db, s.chair)
     ).json()
     assert_error(client.get(f"{API}/polls/{draft['id']}", headers=member), 404, "not_found")
+
+
+def test_bad_input_is_refused_with_a_message_and_stores_nothing(
+    client: Client, factory: Factory, db: Session
+) -> None:
+    s = scene(factory, db)
+    poll = live(s, client)
+    secretary = bearer(db, s.secretary)
+    drafts = f"{API}/bodies/{s.body.id}/polls"
+    before = count(db, Poll)
+    blank = client.post(drafts, json={"question": "   ", "mode": "ballot"}, headers=secretary)
+    assert "question" in assert_error(blank, 422, "invalid").lower()
+    undated = client.post(drafts, json={"question": "Q?", "mode": "ballot"}, headers=secretary)
+    assert "deadline" in assert_error(undated, 422, "invalid").lower()
+    unknown = client.post(drafts, json={"question": "Q?", "colour": "red"}, headers=secretary)
+    assert_error(unknown, 422, "invalid")
+    assert count(db, Poll) == before
+    member = bearer(db, s.members[0])
+    url = f"{API}/polls/{poll['id']}/votes"
+    foreign = client.post(url, json={"option_ids": [999999]}, headers=member)
+    assert "options" in assert_error(foreign, 422, "invalid")
+    empty = client.post(url, json={"option_ids": []}, headers=member)
+    assert_error(empty, 422, "invalid")
+    assert count(db, Vote) == 0
