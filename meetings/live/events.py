@@ -58,8 +58,8 @@ class AgendaChanged(Event):
 
     item_id: int = 0
     kind: ClassVar[str] = "agenda.changed"
-    # Opinions belong to the item under discussion, so they change with it.
-    regions: ClassVar[tuple[str, ...]] = ("current", "agenda", "opinions")
+    # Opinions and the vote shown belong to the item under discussion: they change with it.
+    regions: ClassVar[tuple[str, ...]] = ("current", "agenda", "opinions", "vote", "tally")
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,8 @@ class MeetingChanged(Event):
         "speaker",
         "opinions",
         "quorum",
+        "vote",
+        "tally",
     )
 
 
@@ -107,6 +109,26 @@ class PresenceChanged(Event):
     regions: ClassVar[tuple[str, ...]] = ("presence",)
 
 
+@dataclass(frozen=True)
+class PollChanged(Event):
+    """A live vote was called, opened, closed (its result is shown), published or cancelled."""
+
+    poll_id: int = 0
+    state: str = ""
+    kind: ClassVar[str] = "poll.changed"
+    regions: ClassVar[tuple[str, ...]] = ("vote", "tally")
+
+
+@dataclass(frozen=True)
+class VoteCounted(Event):
+    """A vote was cast (or changed) in the open live vote: the count of votes cast moves.
+    Never which choice, nor who: the region shows only how many have voted."""
+
+    poll_id: int = 0
+    kind: ClassVar[str] = "vote.counted"
+    regions: ClassVar[tuple[str, ...]] = ("tally",)
+
+
 EVENTS: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -116,6 +138,8 @@ EVENTS: dict[str, type[Event]] = {
         OpinionsChanged,
         MeetingChanged,
         PresenceChanged,
+        PollChanged,
+        VoteCounted,
     )
 }
 

@@ -77,6 +77,20 @@ class Room:
     task: asyncio.Task[None] | None = None
 
 
+def _changed(meeting_id: int, messages: list[str]) -> tuple[str, ...]:
+    """The regions that the events in these channel messages change (malformed ones skipped)."""
+    regions: tuple[str, ...] = ()
+    for message in messages:
+        event = from_message(message)
+        if event is not None and event.meeting_id == meeting_id:
+            regions = _merge(regions, event.regions)
+    return regions
+
+
+def _merge(first: tuple[str, ...], then: tuple[str, ...]) -> tuple[str, ...]:
+    return first + tuple(name for name in then if name not in first)
+
+
 class Hub:
     """The rooms of this process; events arrive through the broadcast backend."""
 
@@ -253,21 +267,25 @@ class Hub:
         async with self.broadcast.subscribe(channel(room.meeting_id)) as messages:
             room.listening.set()
             while True:
-                event = from_message(await messages.get())
-                if event is None or event.meeting_id != room.meeting_id:
+                regions = _changed(room.meeting_id, [await messages.get()])
+                # Events that came in while the last ones were being rendered are merged:
+                # the regions render from the database as it stands, so once is enough.
+                waiting = [messages.get_nowait() for _ in range(messages.qsize())]
+                regions = _merge(regions, _changed(room.meeting_id, waiting))
+                if not regions:
                     continue
                 try:
-                    await self._fan_out(room, event)
+                    await self._fan_out(room, regions)
                 except Exception:
                     log.exception("live fan-out failed for meeting %s", room.meeting_id)
 
-    async def _fan_out(self, room: Room, event: Event) -> None:
+    async def _fan_out(self, room: Room, regions: tuple[str, ...]) -> None:
         """Render once per (audience, language); the same text to every socket of the group."""
         groups: dict[tuple[str, str], list[Client]] = {}
         for client in room.clients:
             groups.setdefault((client.audience, client.locale), []).append(client)
         for (audience, locale), clients in groups.items():
-            text = await self._render(room.meeting_id, event.regions, (audience, locale))
+            text = await self._render(room.meeting_id, regions, (audience, locale))
             if not text:
                 continue
             for client in clients:

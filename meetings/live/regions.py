@@ -9,6 +9,7 @@ restricted to named readers, the room screen nothing confidential.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,9 @@ from meetings.live.events import Audience
 from meetings.live.hub import Renderer
 from meetings.organisations.models import Body, Organisation
 from meetings.text import fold
+from meetings.voting import labels as vote_labels
+from meetings.voting import queries as vote_queries
+from meetings.voting.models import Poll, PollState
 
 ALL = Audience.ALL
 CONSOLE = (Audience.console,)
@@ -127,6 +131,43 @@ def _quorum(db: Session, meeting: Meeting, env: Environment, view: str) -> str:
     return _template(env, "quorum", meeting, view, **values)
 
 
+def _shown_poll(db: Session, meeting: Meeting, view: str) -> Poll | None:
+    return vote_queries.shown_in_room(
+        db, meeting.id or 0, meeting.current_item_id, drafts=view == Audience.console
+    )
+
+
+def _vote(db: Session, meeting: Meeting, env: Environment, view: str) -> str:
+    poll = _shown_poll(db, meeting, view)
+    result = json.loads(poll.result) if poll is not None and poll.result else {}
+    return _template(
+        env,
+        "vote",
+        meeting,
+        view,
+        poll=poll,
+        item=current_item(db, meeting),
+        options=vote_queries.options_of(db, poll.id or 0) if poll else [],
+        label=vote_queries.label,
+        result=result,
+        outcome=vote_labels.outcome_text(result),
+        outcomes=vote_labels.OUTCOMES,
+        rule=vote_labels.rule_text(poll) if poll else "",
+        needed=vote_labels.needed_text(poll, result) if poll else "",
+        states=vote_labels.STATES,
+    )
+
+
+def _tally(db: Session, meeting: Meeting, env: Environment, view: str) -> str:
+    poll = _shown_poll(db, meeting, view)
+    counted = poll is not None and poll.state != PollState.draft
+    cast = vote_queries.votes_cast(db, poll) if poll is not None and counted else 0
+    eligible = vote_queries.eligible_count(db, poll.id or 0) if poll is not None and counted else 0
+    return _template(
+        env, "tally", meeting, view, poll=poll if counted else None, cast=cast, eligible=eligible
+    )
+
+
 VIEW_NAMES = {
     Audience.console: i18n.N_("console"),
     Audience.tablet: i18n.N_("tablet"),
@@ -159,6 +200,8 @@ REGIONS: dict[str, Region] = {
     "opinions": Region(ALL, _opinions),
     "quorum": Region((Audience.console, Audience.screen), _quorum),
     "presence": Region(CONSOLE, _presence),
+    "vote": Region(ALL, _vote),
+    "tally": Region(ALL, _tally),
 }
 
 

@@ -35,18 +35,18 @@ PAGES = {
 }
 
 
-def _user_id(ctx: Context) -> int:
+def user_id(ctx: Context) -> int:
     assert ctx.user is not None and ctx.user.id is not None
     return ctx.user.id
 
 
-def _require_tablet(ctx: Context, meeting: Meeting) -> None:
+def require_tablet(ctx: Context, meeting: Meeting) -> None:
     """The tablet is for members and substitutes (and the chair and the secretariat); guests
     and bridge points only get the room screen."""
     if access.may_chair(ctx.db, viewer_of(ctx), meeting):
         return
     row = my_participation(ctx, meeting)
-    if row is None or (row.role in GUEST_ROLES and row.user_id == _user_id(ctx)):
+    if row is None or (row.role in GUEST_ROLES and row.user_id == user_id(ctx)):
         raise HTTPException(403)
 
 
@@ -97,7 +97,7 @@ def console_page(ctx: Context) -> Response:
 def tablet_page(ctx: Context) -> Response:
     """A member's tablet: the item, its documents, the floor, the public opinions."""
     meeting = meeting_or_404(ctx)
-    _require_tablet(ctx, meeting)
+    require_tablet(ctx, meeting)
     return _page(ctx, meeting, Audience.tablet)
 
 
@@ -110,7 +110,7 @@ def screen_page(ctx: Context) -> Response:
 # -- answers -------------------------------------------------------------------------------
 
 
-def _answer(
+def answer(
     ctx: Context, meeting: Meeting, view: str, names: tuple[str, ...], done: str = ""
 ) -> Response:
     if not ctx.htmx:
@@ -121,14 +121,14 @@ def _answer(
     return ctx.render("live/_answer.html", regions=changed, done=done, error="")
 
 
-def _refused(ctx: Context, meeting: Meeting, view: str, refusal: Refusal) -> Response:
+def refused(ctx: Context, meeting: Meeting, view: str, refusal: Refusal) -> Response:
     ctx.db.rollback()
     if ctx.htmx:
         return ctx.render("live/_message.html", refusal.status, error=refusal.message, done="")
     return _page(ctx, meeting, view, refusal.status, refusal.message)
 
 
-def _chair_action(
+def chair_action(
     change: Callable[[Context, Meeting], object], names: tuple[str, ...]
 ) -> Callable[[Context], Response]:
     """A console action: the chair's (or the secretariat's), answered with the console's
@@ -140,8 +140,8 @@ def _chair_action(
         try:
             change(ctx, meeting)
         except Refusal as refusal:
-            return _refused(ctx, meeting, Audience.console, refusal)
-        return _answer(ctx, meeting, Audience.console, names)
+            return refused(ctx, meeting, Audience.console, refusal)
+        return answer(ctx, meeting, Audience.console, names)
 
     handler.__name__ = getattr(change, "__name__", "live_action").lstrip("_")
     return handler
@@ -233,7 +233,7 @@ def _show(ctx: Context, meeting: Meeting) -> None:
 
 
 def _my_floor(ctx: Context, meeting: Meeting, status: int = 200, error: str = "") -> Response:
-    mine = floor.mine(ctx.db, meeting.id or 0, _user_id(ctx))
+    mine = floor.mine(ctx.db, meeting.id or 0, user_id(ctx))
     queue = [row.id for row in floor.waiting(ctx.db, meeting.id or 0)]
     place = queue.index(mine.id) + 1 if mine is not None and mine.id in queue else 0
     return ctx.render(
@@ -249,7 +249,7 @@ def _my_floor(ctx: Context, meeting: Meeting, status: int = 200, error: str = ""
 
 def _own_floor_change(ctx: Context, change: Callable[[Meeting], object]) -> Response:
     meeting = meeting_or_404(ctx)
-    _require_tablet(ctx, meeting)
+    require_tablet(ctx, meeting)
     try:
         change(meeting)
     except Refusal as refusal:
@@ -266,14 +266,14 @@ def _own_floor_change(ctx: Context, change: Callable[[Meeting], object]) -> Resp
 def my_floor(ctx: Context) -> Response:
     """My request to speak and my place in the queue, or the button to ask."""
     meeting = meeting_or_404(ctx)
-    _require_tablet(ctx, meeting)
+    require_tablet(ctx, meeting)
     return _my_floor(ctx, meeting)
 
 
 @page()
 def ask_for_floor(ctx: Context) -> Response:
     def ask(meeting: Meeting) -> None:
-        floor.ask(ctx.db, meeting, _user_id(ctx), topic=ctx.field("topic"), actor=ctx.actor)
+        floor.ask(ctx.db, meeting, user_id(ctx), topic=ctx.field("topic"), actor=ctx.actor)
 
     return _own_floor_change(ctx, ask)
 
@@ -282,7 +282,7 @@ def ask_for_floor(ctx: Context) -> Response:
 def withdraw_request(ctx: Context) -> Response:
     def withdraw(meeting: Meeting) -> None:
         session.require_session(meeting)
-        mine = floor.mine(ctx.db, meeting.id or 0, _user_id(ctx))
+        mine = floor.mine(ctx.db, meeting.id or 0, user_id(ctx))
         if mine is None or mine.state != FloorState.waiting:
             raise Refusal(_("You have no request waiting."), status=409)
         floor.withdraw(ctx.db, meeting, mine, actor=ctx.actor)
@@ -294,13 +294,13 @@ def withdraw_request(ctx: Context) -> Response:
 def post_opinion(ctx: Context) -> Response:
     """A member's written opinion on the item under discussion."""
     meeting = meeting_or_404(ctx)
-    _require_tablet(ctx, meeting)
+    require_tablet(ctx, meeting)
     try:
-        opinions.post(ctx.db, meeting, _user_id(ctx), text=ctx.field("text"), actor=ctx.actor)
+        opinions.post(ctx.db, meeting, user_id(ctx), text=ctx.field("text"), actor=ctx.actor)
     except Refusal as refusal:
-        return _refused(ctx, meeting, Audience.tablet, refusal)
+        return refused(ctx, meeting, Audience.tablet, refusal)
     done = _("Your opinion has been sent to the chair.")
-    return _answer(ctx, meeting, Audience.tablet, OPINIONS, done)
+    return answer(ctx, meeting, Audience.tablet, OPINIONS, done)
 
 
 LIVE = "/meetings/{meeting_id:int}/live"
@@ -308,7 +308,7 @@ ITEM = LIVE + "/items/{item_id:int}"
 
 
 def _post(path: str, change: Callable[[Context, Meeting], object], names: tuple[str, ...]) -> Route:
-    return Route(path, page()(_chair_action(change, names)), methods=["POST"])
+    return Route(path, page()(chair_action(change, names)), methods=["POST"])
 
 
 routes = [

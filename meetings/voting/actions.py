@@ -18,6 +18,8 @@ from meetings.attendance.models import Answer, Participant, Presence
 from meetings.db import utcnow
 from meetings.errors import Refusal
 from meetings.i18n import _
+from meetings.live import announce
+from meetings.live.events import Event, PollChanged, VoteCounted
 from meetings.notifications.actions import notify
 from meetings.organisations.models import Body, BodyRole, Membership
 from meetings.voting import results, tally
@@ -44,6 +46,16 @@ QUESTION_MAX = 500
 
 def _conflict(message: str) -> Refusal:
     return Refusal(message, status=409)
+
+
+def _tell_room(db: Session, poll: Poll, cls: type[Event] = PollChanged) -> None:
+    """A live vote's change reaches every screen of the room once it is committed."""
+    if poll.mode != PollMode.live or poll.meeting_id is None:
+        return
+    if cls is PollChanged:
+        announce.queue(db, cls, poll.meeting_id, poll_id=poll.id or 0, state=poll.state)
+    else:
+        announce.queue(db, cls, poll.meeting_id, poll_id=poll.id or 0)
 
 
 def create(
@@ -123,6 +135,7 @@ def create(
                 )
             )
     record(db, actor, "poll.created", ("poll", poll.id), mode=mode, secret=secret)
+    _tell_room(db, poll)
     db.commit()
     return poll
 
@@ -232,6 +245,7 @@ def open_poll(db: Session, poll: Poll, *, actor: Actor) -> Poll:
     poll.state, poll.opened_at = PollState.open, utcnow()
     db.add(poll)
     record(db, actor, "poll.opened", ("poll", poll.id))
+    _tell_room(db, poll)
     db.commit()
     return poll
 
@@ -394,6 +408,7 @@ def cast(
             )
             db.flush()
             record(db, actor, "poll.voted", ("poll", poll.id), voter=voter_id, cast_by=user_id)
+            _tell_room(db, poll, VoteCounted)
         else:
             db.add(
                 Vote(
@@ -415,6 +430,7 @@ def cast(
                 cast_by=user_id,
                 choices=choices,
             )
+            _tell_room(db, poll, VoteCounted)
         db.commit()
     except IntegrityError:
         db.rollback()
@@ -431,6 +447,7 @@ def _change(
     vote.choices, vote.comment, vote.cast_by, vote.changed_at = choices, comment, user_id, utcnow()
     db.add(vote)
     record(db, actor, "poll.vote_changed", ("poll", poll.id), voter=voter_id, choices=choices)
+    _tell_room(db, poll, VoteCounted)
     db.commit()
 
 
@@ -459,6 +476,7 @@ def close(db: Session, poll: Poll, *, actor: Actor) -> dict[str, object]:
     poll.state, poll.closed_at = PollState.closed, now
     db.add(poll)
     record(db, actor, "poll.closed", ("poll", poll.id), outcome=result.get("outcome"))
+    _tell_room(db, poll)
     db.commit()
     return result
 
@@ -469,6 +487,7 @@ def publish(db: Session, poll: Poll, *, actor: Actor) -> None:
     poll.state, poll.published_at = PollState.published, utcnow()
     db.add(poll)
     record(db, actor, "poll.published", ("poll", poll.id))
+    _tell_room(db, poll)
     db.commit()
 
 
@@ -478,6 +497,7 @@ def cancel(db: Session, poll: Poll, *, actor: Actor, reason: str) -> None:
     poll.state = PollState.cancelled
     db.add(poll)
     record(db, actor, "poll.cancelled", ("poll", poll.id), reason=reason[:500])
+    _tell_room(db, poll)
     db.commit()
 
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from meetings.i18n import N_, _
-from meetings.voting.models import Eligible, Meaning, Poll, PollOption, Turnout, Vote
+from meetings.voting.models import (
+    Eligible,
+    Meaning,
+    Poll,
+    PollMode,
+    PollOption,
+    PollState,
+    Turnout,
+    Vote,
+)
 
 MEANING_LABELS = {
     Meaning.in_favour: N_("Agree"),
@@ -39,4 +48,26 @@ def voted(db: Session, poll: Poll) -> set[int]:
 
 
 def votes_cast(db: Session, poll: Poll) -> int:
-    return len(voted(db, poll))
+    """How many have voted (a count in the database: the room asks this after every vote)."""
+    table = Turnout if poll.secret else Vote
+    query = select(func.count()).select_from(table).where(table.poll_id == poll.id)  # type: ignore[attr-defined]
+    return int(db.exec(query).one())
+
+
+def eligible_count(db: Session, poll_id: int) -> int:
+    query = select(func.count()).select_from(Eligible).where(Eligible.poll_id == poll_id)
+    return int(db.exec(query).one())
+
+
+def shown_in_room(
+    db: Session, meeting_id: int, item_id: int | None, *, drafts: bool
+) -> Poll | None:
+    """The live vote the room sees: the one open now, else the latest on the item under
+    discussion (a draft only on the console), so a result stays up until the chair moves on."""
+    live = select(Poll).where(Poll.meeting_id == meeting_id, Poll.mode == PollMode.live)
+    opened = db.exec(live.where(Poll.state == PollState.open).order_by(col(Poll.id).desc())).first()
+    if opened is not None or item_id is None:
+        return opened
+    states = [PollState.closed, PollState.published] + ([PollState.draft] if drafts else [])
+    query = live.where(Poll.item_id == item_id, col(Poll.state).in_(states))
+    return db.exec(query.order_by(col(Poll.id).desc())).first()

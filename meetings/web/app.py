@@ -33,6 +33,7 @@ from meetings.documents import views as documents_views
 from meetings.live import announce, presence, regions
 from meetings.live import socket as live_socket
 from meetings.live import views as live_views
+from meetings.live import vote_views as live_vote_views
 from meetings.live.broadcast import from_url
 from meetings.live.hub import Hub
 from meetings.notifications import calendar_views
@@ -62,6 +63,7 @@ def all_routes() -> list[BaseRoute]:
         *documents_downloads.routes,
         *documents_note_views.routes,
         *live_views.routes,
+        *live_vote_views.routes,
         *live_socket.routes,
         Route("/api/v1/openapi.json", openapi_endpoint, methods=["GET"]),
         *accounts_api.routes,

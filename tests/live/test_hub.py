@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from dataclasses import fields
 from pathlib import Path
 
@@ -96,19 +97,38 @@ def test_one_rendering_per_audience_and_language_the_same_text_to_all() -> None:
     run(scenario)
 
 
-def test_events_arrive_in_the_order_they_were_announced() -> None:
+def test_events_that_come_while_rendering_are_merged_and_the_last_push_is_the_latest() -> None:
     async def scenario() -> None:
-        hub, _ = hub_with_counter()
+        state = {"n": 0}
+        renders: list[tuple[str, ...]] = []
+
+        def render(meeting_id: int, regions: tuple[str, ...], audience: str, locale: str) -> str:
+            renders.append(regions)
+            seen = state["n"]
+            time.sleep(0.05)  # a rendering takes a while: events pile up meanwhile
+            return f"<div id='r'>{seen}</div>"
+
+        hub = Hub(from_url(BROADCAST_URL), render)
         await hub.broadcast.connect()
         await hub.start()
         peer = Peer()
         task = asyncio.create_task(hub.serve(Client(peer, 1, "tablet", "vi"), 8))  # type: ignore[arg-type]
         await until(lambda: peer.sent)
-        for seq in range(1, 11):
-            hub.announce(AttendanceChanged(meeting_id=8, seq=seq))
-        await until(lambda: len(peer.sent) == 11)
-        numbers = [int(text.split(":")[-1].split("<")[0]) for text in peer.sent]
-        assert numbers == sorted(numbers)
+        renders.clear()
+        for seq in range(1, 21):
+            state["n"] = seq  # the "database" changes, then the change is announced
+            event = AttendanceChanged if seq % 2 else events.FloorChanged
+            hub.announce(event(meeting_id=8, seq=seq))
+            await asyncio.sleep(0.005)
+        await until(lambda: peer.sent[-1] == "<div id='r'>20</div>")
+        numbers = [int(text.split(">")[1].split("<")[0]) for text in peer.sent[1:]]
+        assert numbers == sorted(numbers), "never an older state after a newer one"
+        assert len(renders) < 20, "events that came while rendering were merged"
+        assert ("quorum", "floor", "speaker") in renders or (
+            "floor",
+            "speaker",
+            "quorum",
+        ) in renders
         await peer.close()
         await task
         await hub.stop()
@@ -127,7 +147,9 @@ def test_a_socket_that_stops_reading_is_dropped_and_the_others_go_on() -> None:
         fine_task = asyncio.create_task(hub.serve(Client(fine, 2, "tablet", "vi"), 9))  # type: ignore[arg-type]
         await until(lambda: fine.sent)
         for seq in range(1, QUEUE_SIZE + 5):
+            # One at a time (events that pile up are merged into one push).
             hub.announce(AttendanceChanged(meeting_id=9, seq=seq))
+            await until(lambda seq=seq: len(fine.sent) == seq + 1)
         await until(lambda: stuck.closed_with == RESYNC)
         await stuck_task
         await until(lambda: len(fine.sent) == QUEUE_SIZE + 5)

@@ -25,9 +25,18 @@ from tests.factories import Factory
 
 VIEWS = {
     Audience.console: {"state", "current", "agenda", "floor", "speaker", "opinions", "quorum"}
-    | {"presence"},
-    Audience.tablet: {"state", "current", "agenda", "floor", "speaker", "opinions"},
-    Audience.screen: {"state", "current", "speaker", "opinions", "quorum"},
+    | {"presence", "vote", "tally"},
+    Audience.tablet: {
+        "state",
+        "current",
+        "agenda",
+        "floor",
+        "speaker",
+        "opinions",
+        "vote",
+        "tally",
+    },
+    Audience.screen: {"state", "current", "speaker", "opinions", "quorum", "vote", "tally"},
 }
 
 
