@@ -20,7 +20,7 @@ from meetings.i18n import _
 from meetings.live.events import Audience, PollChanged
 from meetings.live.views import LIVE, chair_action, refused, require_tablet, user_id
 from meetings.organisations.models import Body
-from meetings.voting import actions, queries
+from meetings.voting import actions, casting, queries
 from meetings.voting.models import Delegation, Eligible, Poll, PollMode, PollState, Turnout, Vote
 from meetings.web.handler import Context, page
 
@@ -137,7 +137,7 @@ def cast_vote(ctx: Context) -> Response:
     try:
         if not form or not all(str(o).isdigit() for o in form):
             raise Refusal(_("Choose among the options of this poll."), "option")
-        receipt = actions.cast(
+        receipt = casting.cast(
             ctx.db,
             poll,
             user_id(ctx),

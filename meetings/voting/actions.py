@@ -5,26 +5,23 @@ opinion ballots between sessions."""
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from meetings.agenda.models import AgendaItem, Meeting, MeetingState
 from meetings.archive.audit import Actor, record
-from meetings.attendance.models import Answer, Participant, Presence
+from meetings.attendance.models import Answer, Participant
 from meetings.db import utcnow
 from meetings.errors import Refusal
 from meetings.i18n import _
 from meetings.live import announce
-from meetings.live.events import Event, PollChanged, VoteCounted
+from meetings.live.events import Event, PollChanged
 from meetings.notifications.actions import notify
 from meetings.organisations.models import Body, BodyRole, Membership
 from meetings.voting import results, tally
 from meetings.voting.models import (
-    Delegation,
     Eligible,
     Meaning,
     Poll,
@@ -32,10 +29,8 @@ from meetings.voting.models import (
     PollOption,
     PollState,
     SecretBallot,
-    Turnout,
-    Vote,
 )
-from meetings.voting.queries import eligible_of, options_of, voted
+from meetings.voting.queries import eligible_of, voted
 
 DEFAULT_OPTIONS = {
     PollMode.live: (Meaning.in_favour, Meaning.against, Meaning.abstain),
@@ -44,11 +39,11 @@ DEFAULT_OPTIONS = {
 QUESTION_MAX = 500
 
 
-def _conflict(message: str) -> Refusal:
+def conflict(message: str) -> Refusal:
     return Refusal(message, status=409)
 
 
-def _tell_room(db: Session, poll: Poll, cls: type[Event] = PollChanged) -> None:
+def tell_room(db: Session, poll: Poll, cls: type[Event] = PollChanged) -> None:
     """A live vote's change reaches every screen of the room once it is committed."""
     if poll.mode != PollMode.live or poll.meeting_id is None:
         return
@@ -135,7 +130,7 @@ def create(
                 )
             )
     record(db, actor, "poll.created", ("poll", poll.id), mode=mode, secret=secret)
-    _tell_room(db, poll)
+    tell_room(db, poll)
     db.commit()
     return poll
 
@@ -183,7 +178,7 @@ def _chairs(db: Session, body_id: int) -> list[int]:
 def approve(db: Session, poll: Poll, *, actor: Actor) -> Poll:
     """The body's chair approves a drafted opinion ballot, so that it can be sent."""
     if poll.mode != PollMode.ballot or poll.state != PollState.draft:
-        raise _conflict(_("Only a drafted opinion ballot is approved."))
+        raise conflict(_("Only a drafted opinion ballot is approved."))
     if actor.user_id not in _chairs(db, poll.body_id):
         raise Refusal(_("Only the body's chair approves an opinion ballot."), status=403)
     poll.approved_by, poll.approved_at = actor.user_id, utcnow()
@@ -200,7 +195,7 @@ def _deadline_text(poll: Poll) -> str:
 def remind(db: Session, poll: Poll, *, actor: Actor) -> int:
     """Remind those who have not answered an open ballot yet; returns how many."""
     if poll.state != PollState.open:
-        raise _conflict(_("The poll is not open."))
+        raise conflict(_("The poll is not open."))
     answered = voted(db, poll)
     waiting = [e.user_id for e in eligible_of(db, poll.id or 0) if e.user_id not in answered]
     count = notify(
@@ -220,12 +215,12 @@ def open_poll(db: Session, poll: Poll, *, actor: Actor) -> Poll:
     """draft -> open: the eligible list (and the chair, for ties) is frozen now; the voters of
     an opinion ballot are told."""
     if poll.state != PollState.draft:
-        raise _conflict(_("Only a draft poll can be opened."))
+        raise conflict(_("Only a draft poll can be opened."))
     if poll.mode == PollMode.ballot and poll.approved_at is None:
-        raise _conflict(_("The body's chair approves an opinion ballot before it is sent."))
+        raise conflict(_("The body's chair approves an opinion ballot before it is sent."))
     meeting = db.get(Meeting, poll.meeting_id) if poll.meeting_id else None
     if poll.mode == PollMode.live and (meeting is None or meeting.state != MeetingState.in_session):
-        raise _conflict(_("A live vote opens during the session."))
+        raise conflict(_("A live vote opens during the session."))
     if poll.deadline is not None and poll.deadline <= utcnow():
         raise Refusal(_("The deadline has passed: set a later one."), "deadline")
     voters = _voters(db, poll, meeting)
@@ -245,210 +240,9 @@ def open_poll(db: Session, poll: Poll, *, actor: Actor) -> Poll:
     poll.state, poll.opened_at = PollState.open, utcnow()
     db.add(poll)
     record(db, actor, "poll.opened", ("poll", poll.id))
-    _tell_room(db, poll)
+    tell_room(db, poll)
     db.commit()
     return poll
-
-
-def _eligible(db: Session, poll: Poll, user_id: int) -> Eligible | None:
-    return db.exec(
-        select(Eligible).where(Eligible.poll_id == poll.id, Eligible.user_id == user_id)
-    ).first()
-
-
-def delegate(db: Session, poll: Poll, principal_id: int, delegate_id: int, *, actor: Actor) -> None:
-    """The principal lets another eligible voter (or their own substitute) vote in their name."""
-    body = db.get(Body, poll.body_id)
-    if body is None or not body.delegation_allowed:
-        raise _conflict(_("This body does not allow delegating a vote."))
-    if poll.state != PollState.open:
-        raise _conflict(_("The poll is not open."))
-    if _eligible(db, poll, principal_id) is None or principal_id == delegate_id:
-        raise Refusal(_("Only an eligible voter may delegate, to someone else."), "delegate_id")
-    if _eligible(db, poll, delegate_id) is None and not _is_substitute_of(
-        db, poll, delegate_id, principal_id
-    ):
-        raise Refusal(_("Delegate to another member or to your substitute."), "delegate_id")
-    if principal_id in voted(db, poll):
-        raise _conflict(_("You have already voted."))
-    db.add(Delegation(poll_id=poll.id or 0, principal_id=principal_id, delegate_id=delegate_id))
-    try:
-        record(
-            db,
-            actor,
-            "poll.delegated",
-            ("poll", poll.id),
-            principal=principal_id,
-            delegate=delegate_id,
-        )
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        raise _conflict(_("You have already delegated your vote.")) from None
-
-
-def _is_substitute_of(db: Session, poll: Poll, user_id: int, member_id: int) -> bool:
-    if poll.meeting_id is None:
-        return False
-    return (
-        db.exec(
-            select(Participant.id).where(
-                Participant.meeting_id == poll.meeting_id,
-                Participant.user_id == member_id,
-                Participant.substitute_id == user_id,
-            )
-        ).first()
-        is not None
-    )
-
-
-def _may_vote_in_the_room(db: Session, poll: Poll, voter_id: int) -> None:
-    """In a live vote the voter must be checked in (remotely only if the body allows it)."""
-    if poll.mode != PollMode.live or poll.meeting_id is None:
-        return
-    row = db.exec(
-        select(Participant).where(
-            Participant.meeting_id == poll.meeting_id,
-            (col(Participant.user_id) == voter_id) | (col(Participant.substitute_id) == voter_id),
-        )
-    ).first()
-    if row is None or not row.presence or row.left_at is not None:
-        raise _conflict(_("Check in to the session before you vote."))
-    body = db.get(Body, poll.body_id)
-    if row.presence == Presence.remote and body is not None and not body.remote_may_vote:
-        raise _conflict(_("This body does not allow voting from a remote site."))
-
-
-def _choices(db: Session, poll: Poll, option_ids: list[int], comment: str) -> str:
-    chosen = sorted(set(option_ids))
-    offered = {o.id: o for o in options_of(db, poll.id or 0)}
-    if not chosen or any(o not in offered for o in chosen):
-        raise Refusal(_("Choose among the options of this poll."), "options")
-    if not poll.min_choices <= len(chosen) <= poll.max_choices:
-        raise Refusal(
-            _(
-                "Choose between %(min)s and %(max)s options.",
-                min=poll.min_choices,
-                max=poll.max_choices,
-            ),
-            "options",
-        )
-    if any(offered[o].comment_required for o in chosen) and not comment.strip():
-        raise Refusal(_("Say what your other opinion is."), "comment")
-    return ",".join(str(o) for o in chosen)
-
-
-def _hold_open(db: Session, poll: Poll) -> None:
-    """Lock the poll row for this transaction while it is still open: a vote and the close
-    are serialised, so no vote lands after the result has been counted."""
-    held = db.execute(
-        update(Poll)
-        .where(col(Poll.id) == poll.id, col(Poll.state) == PollState.open)
-        .values(state=PollState.open)
-    )
-    if held.rowcount != 1:  # type: ignore[attr-defined]
-        db.rollback()
-        raise _conflict(_("The poll is not open."))
-
-
-def cast(
-    db: Session,
-    poll: Poll,
-    user_id: int,
-    option_ids: list[int],
-    *,
-    actor: Actor,
-    comment: str = "",
-    on_behalf_of: int | None = None,
-) -> str | None:
-    """Record a vote; durable when this returns. A secret poll returns the voter's receipt."""
-    if poll.state != PollState.open:
-        raise _conflict(_("The poll is not open."))
-    if poll.deadline is not None and poll.deadline <= utcnow():
-        raise _conflict(_("The deadline has passed."))
-    voter_id = on_behalf_of or user_id
-    if on_behalf_of is not None:
-        given = db.exec(
-            select(Delegation.id).where(
-                Delegation.poll_id == poll.id,
-                Delegation.principal_id == on_behalf_of,
-                Delegation.delegate_id == user_id,
-            )
-        ).first()
-        if given is None:
-            raise Refusal(_("Nobody has delegated their vote to you."), status=403)
-    else:
-        handed = db.exec(
-            select(Delegation.id).where(
-                Delegation.poll_id == poll.id, Delegation.principal_id == user_id
-            )
-        ).first()
-        if handed is not None:
-            raise _conflict(_("You delegated your vote: your delegate votes for you."))
-    eligible = _eligible(db, poll, voter_id)
-    if eligible is None:
-        raise Refusal(_("You are not on the list of voters of this poll."), status=403)
-    _may_vote_in_the_room(db, poll, user_id)
-    comment = comment.strip()[:4000]
-    choices = _choices(db, poll, option_ids, comment)
-    _hold_open(db, poll)
-    receipt = None
-    try:
-        if poll.secret:
-            receipt = secrets.token_hex(16)
-            db.add(Turnout(poll_id=poll.id or 0, voter_id=voter_id, cast_by=user_id))
-            db.add(
-                SecretBallot(
-                    receipt=receipt,
-                    poll_id=poll.id or 0,
-                    choices=choices,
-                    weight=eligible.weight,
-                    comment=comment,
-                )
-            )
-            db.flush()
-            record(db, actor, "poll.voted", ("poll", poll.id), voter=voter_id, cast_by=user_id)
-            _tell_room(db, poll, VoteCounted)
-        else:
-            db.add(
-                Vote(
-                    poll_id=poll.id or 0,
-                    voter_id=voter_id,
-                    cast_by=user_id,
-                    weight=eligible.weight,
-                    choices=choices,
-                    comment=comment,
-                )
-            )
-            db.flush()
-            record(
-                db,
-                actor,
-                "poll.voted",
-                ("poll", poll.id),
-                voter=voter_id,
-                cast_by=user_id,
-                choices=choices,
-            )
-            _tell_room(db, poll, VoteCounted)
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        if poll.secret or not poll.allow_change:
-            raise _conflict(_("This vote has already been cast.")) from None
-        _change(db, poll, voter_id, user_id, choices, comment, actor)
-    return receipt
-
-
-def _change(
-    db: Session, poll: Poll, voter_id: int, user_id: int, choices: str, comment: str, actor: Actor
-) -> None:
-    vote = db.exec(select(Vote).where(Vote.poll_id == poll.id, Vote.voter_id == voter_id)).one()
-    vote.choices, vote.comment, vote.cast_by, vote.changed_at = choices, comment, user_id, utcnow()
-    db.add(vote)
-    record(db, actor, "poll.vote_changed", ("poll", poll.id), voter=voter_id, choices=choices)
-    _tell_room(db, poll, VoteCounted)
-    db.commit()
 
 
 def close(db: Session, poll: Poll, *, actor: Actor) -> dict[str, object]:
@@ -457,7 +251,7 @@ def close(db: Session, poll: Poll, *, actor: Actor) -> dict[str, object]:
     if poll.state in (PollState.closed, PollState.published):
         return json.loads(poll.result)
     if poll.state != PollState.open:
-        raise _conflict(_("Only an open poll can be closed."))
+        raise conflict(_("Only an open poll can be closed."))
     now = utcnow()
     claimed = db.execute(
         update(Poll)
@@ -469,42 +263,42 @@ def close(db: Session, poll: Poll, *, actor: Actor) -> dict[str, object]:
         db.refresh(poll)
         if poll.state in (PollState.closed, PollState.published):
             return json.loads(poll.result)
-        raise _conflict(_("Only an open poll can be closed."))
+        raise conflict(_("Only an open poll can be closed."))
     result = results.result_of(db, poll)
     result["eligible"] = [[e.user_id, e.weight] for e in eligible_of(db, poll.id or 0)]
     poll.result = json.dumps(result, sort_keys=True)
     poll.state, poll.closed_at = PollState.closed, now
     db.add(poll)
     record(db, actor, "poll.closed", ("poll", poll.id), outcome=result.get("outcome"))
-    _tell_room(db, poll)
+    tell_room(db, poll)
     db.commit()
     return result
 
 
 def publish(db: Session, poll: Poll, *, actor: Actor) -> None:
     if poll.state != PollState.closed:
-        raise _conflict(_("Only a closed poll's result can be published."))
+        raise conflict(_("Only a closed poll's result can be published."))
     poll.state, poll.published_at = PollState.published, utcnow()
     db.add(poll)
     record(db, actor, "poll.published", ("poll", poll.id))
-    _tell_room(db, poll)
+    tell_room(db, poll)
     db.commit()
 
 
 def cancel(db: Session, poll: Poll, *, actor: Actor, reason: str) -> None:
     if poll.state not in (PollState.draft, PollState.open):
-        raise _conflict(_("Only a draft or open poll can be cancelled."))
+        raise conflict(_("Only a draft or open poll can be cancelled."))
     poll.state = PollState.cancelled
     db.add(poll)
     record(db, actor, "poll.cancelled", ("poll", poll.id), reason=reason[:500])
-    _tell_room(db, poll)
+    tell_room(db, poll)
     db.commit()
 
 
 def ballots(db: Session, poll: Poll) -> list[SecretBallot]:
     """The published list of a secret poll's ballots, by receipt (each voter finds their own)."""
     if not poll.secret or poll.state != PollState.published:
-        raise _conflict(_("The ballots are listed once a secret poll's result is published."))
+        raise conflict(_("The ballots are listed once a secret poll's result is published."))
     query = select(SecretBallot).where(SecretBallot.poll_id == poll.id)
     return list(db.exec(query.order_by(col(SecretBallot.receipt))))
 

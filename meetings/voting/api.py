@@ -20,7 +20,7 @@ from meetings.agenda.models import AgendaItem
 from meetings.errors import Refusal
 from meetings.i18n import _
 from meetings.organisations import queries as org_queries
-from meetings.voting import access, actions, results
+from meetings.voting import access, actions, casting, results
 from meetings.voting.api_models import (
     BallotInfo,
     DelegationCreate,
@@ -168,7 +168,7 @@ def transition(ctx: Context, wanted: PollTransition) -> PollInfo:
 def cast_vote(ctx: Context, wanted: VoteCast) -> Receipt:
     poll = _poll(ctx)
     user_id = ctx.user.id if ctx.user else 0
-    receipt = actions.cast(
+    receipt = casting.cast(
         ctx.db,
         poll,
         user_id or 0,
@@ -217,7 +217,7 @@ def my_vote(ctx: Context) -> MyVote:
 )
 def delegate(ctx: Context, wanted: DelegationCreate) -> None:
     poll = _poll(ctx)
-    actions.delegate(
+    casting.delegate(
         ctx.db, poll, ctx.user.id if ctx.user else 0, wanted.delegate_id, actor=ctx.actor
     )  # type: ignore[arg-type]
 

@@ -147,3 +147,31 @@ class SecretBallot(SQLModel, table=True):
     choices: str = Field(max_length=500)
     weight: int = 1
     comment: str = Field(default="", max_length=4000)
+
+
+class AnswerDraft(SQLModel, table=True):
+    """A member's answer to an opinion ballot, drafted by their assistant (or by themselves):
+    it counts for nothing until the member submits it as their vote."""
+
+    __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id", index=True)
+    member_id: int = Field(foreign_key="user.id")
+    drafted_by: int = Field(foreign_key="user.id")
+    choices: str = Field(max_length=500)
+    comment: str = Field(default="", max_length=4000)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PollAttachment(SQLModel, table=True):
+    """A file sent with an opinion ballot (the draft, its report), stored as a checked blob."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id", index=True)
+    blob: str = Field(max_length=64)
+    size: int
+    media_type: str = Field(max_length=120)
+    filename: str = Field(max_length=220)
+    uploaded_by: int | None = Field(default=None, foreign_key="user.id")
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

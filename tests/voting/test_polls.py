@@ -16,7 +16,7 @@ from meetings.archive.models import AuditEntry
 from meetings.db import utcnow
 from meetings.errors import Refusal
 from meetings.notifications.models import Notification
-from meetings.voting import actions
+from meetings.voting import actions, casting
 from meetings.voting.models import (
     Meaning,
     Poll,
@@ -51,7 +51,7 @@ def live_poll(s: Scene, **values: object) -> Poll:
 
 
 def vote(s: Scene, poll: Poll, who, meaning: str, **values: object) -> str | None:  # type: ignore[no-untyped-def]
-    return actions.cast(s.db, poll, who.id, [_option(s.db, poll, meaning)], actor=ACTOR, **values)
+    return casting.cast(s.db, poll, who.id, [_option(s.db, poll, meaning)], actor=ACTOR, **values)
 
 
 def test_a_live_vote_from_open_to_published(factory: Factory, db: Session) -> None:
@@ -145,7 +145,7 @@ def test_a_delegate_votes_in_the_principals_name(factory: Factory, db: Session) 
     db.commit()
     poll = live_poll(s)
     principal, delegate = s.members[0], s.members[1]
-    actions.delegate(db, poll, principal.id or 0, delegate.id or 0, actor=ACTOR)
+    casting.delegate(db, poll, principal.id or 0, delegate.id or 0, actor=ACTOR)
     with pytest.raises(Refusal) as own:
         vote(s, poll, principal, Meaning.in_favour)
     assert own.value.status == 409
@@ -162,7 +162,7 @@ def test_delegation_needs_the_bodys_leave(factory: Factory, db: Session) -> None
     s = scene(factory, db)
     poll = live_poll(s)
     with pytest.raises(Refusal) as refused:
-        actions.delegate(db, poll, s.members[0].id or 0, s.members[1].id or 0, actor=ACTOR)
+        casting.delegate(db, poll, s.members[0].id or 0, s.members[1].id or 0, actor=ACTOR)
     assert refused.value.status == 409
 
 
@@ -244,7 +244,7 @@ def test_concurrent_duplicate_casts_store_exactly_one_vote(
         with Session(engine, expire_on_commit=False) as own:
             fresh = own.get(Poll, poll.id)
             try:
-                actions.cast(own, fresh, s.members[0].id or 0, [option], actor=ACTOR)  # type: ignore[arg-type]
+                casting.cast(own, fresh, s.members[0].id or 0, [option], actor=ACTOR)  # type: ignore[arg-type]
                 outcomes.append("stored")
             except Refusal as refusal:
                 outcomes.append(str(refusal.status))
@@ -319,7 +319,7 @@ def test_a_vote_arriving_after_the_close_is_refused(
         old = stale.get(Poll, poll.id)  # read while still open
         actions.close(db, poll, actor=ACTOR)
         with pytest.raises(Refusal) as late:
-            actions.cast(
+            casting.cast(
                 stale,
                 old,
                 s.members[0].id or 0,
