@@ -5,9 +5,11 @@ opinion ballots between sessions."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, insert, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from meetings.agenda.models import AgendaItem, Meeting, MeetingState
@@ -31,6 +33,8 @@ from meetings.voting.models import (
     SecretBallot,
 )
 from meetings.voting.queries import eligible_of, voted
+
+log = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS = {
     PollMode.live: (Meaning.in_favour, Meaning.against, Meaning.abstain),
@@ -264,6 +268,8 @@ def close(db: Session, poll: Poll, *, actor: Actor) -> dict[str, object]:
         if poll.state in (PollState.closed, PollState.published):
             return json.loads(poll.result)
         raise conflict(_("Only an open poll can be closed."))
+    if poll.secret:
+        _rewrite_ballots(db, poll)
     result = results.result_of(db, poll)
     result["eligible"] = [[e.user_id, e.weight] for e in eligible_of(db, poll.id or 0)]
     poll.result = json.dumps(result, sort_keys=True)
@@ -272,7 +278,48 @@ def close(db: Session, poll: Poll, *, actor: Actor) -> dict[str, object]:
     record(db, actor, "poll.closed", ("poll", poll.id), outcome=result.get("outcome"))
     tell_room(db, poll)
     db.commit()
+    if poll.secret:
+        _vacuum_ballots(db)
     return result
+
+
+def _rewrite_ballots(db: Session, poll: Poll) -> None:
+    """Write a secret poll's ballots again, in receipt order, in the closing transaction.
+
+    While the poll was open each ballot was written in its voter's transaction, beside the
+    voter's turnout row: on PostgreSQL the row's transaction id (xmin) and its place in the
+    table would link the two. Rewritten, every ballot carries the closing transaction's id and
+    sits in the order of its random receipt."""
+    rows = [
+        {
+            "receipt": b.receipt,
+            "poll_id": b.poll_id,
+            "choices": b.choices,
+            "weight": b.weight,
+            "comment": b.comment,
+        }
+        for b in db.exec(
+            select(SecretBallot)
+            .where(SecretBallot.poll_id == poll.id)
+            .order_by(col(SecretBallot.receipt))
+        )
+    ]
+    db.execute(delete(SecretBallot).where(col(SecretBallot.poll_id) == poll.id))
+    for row in rows:
+        db.execute(insert(SecretBallot).values(**row))
+    db.expire_all()
+
+
+def _vacuum_ballots(db: Session) -> None:
+    """On PostgreSQL, clear the deleted versions of the ballots out of the table's pages."""
+    engine = db.get_bind()
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM secretballot"))
+    except SQLAlchemyError:  # best effort: autovacuum gets there later
+        log.warning("could not vacuum the secret ballots", exc_info=True)
 
 
 def publish(db: Session, poll: Poll, *, actor: Actor) -> None:
