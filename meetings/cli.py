@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from meetings import config as config_module
 from meetings.config import SETTINGS, Config
+from meetings.organisations.models import OrgRole
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -250,6 +251,38 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Walk the audit chain; exit 1 naming the first record that was altered, removed or
+    reordered, or when a head noted earlier is gone (the log was cut short)."""
+    from sqlmodel import Session
+
+    from meetings.archive.audit import check_chain, holds
+    from meetings.db import make_engine
+
+    engine = make_engine(_config().database_url)
+    try:
+        with Session(engine) as db:
+            found = check_chain(db)
+            noted = holds(db, args.head) if args.head else True
+    finally:
+        engine.dispose()
+    if not found.intact:
+        how = (
+            "its content was altered"
+            if found.altered
+            else f"it does not follow record {found.after or 'none'}: "
+            "a record was removed, inserted or reordered"
+        )
+        print(f"audit chain BROKEN at record {found.broken_at}: {how}", file=sys.stderr)
+        print(f"{found.records} records hold before it", file=sys.stderr)
+        return 1
+    if not noted:
+        print(f"audit chain cut short: the noted head {args.head} is gone", file=sys.stderr)
+        return 1
+    print(f"audit chain intact: {found.records} records, head {found.head}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="meetings", description="e-Cabinet paperless meetings.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -292,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("email")
     create.add_argument("--name", required=True)
     create.add_argument("--organisation", help="slug of an organisation to add the user to")
-    create.add_argument("--role", default="member", choices=["admin", "secretary", "member"])
+    create.add_argument("--role", default="member", choices=[r.value for r in OrgRole])
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
@@ -307,6 +340,18 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("email")
     enable = add("enable", lambda a: _set_active(a, True), "Enable a disabled account.", user_sub)
     enable.add_argument("email")
+
+    audit = sub.add_parser("audit", help="The audit trail.", description="The audit trail.")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    averify = add(
+        "verify",
+        cmd_audit_verify,
+        "Check the hash chain of the audit trail; exit 1 at the first broken record.",
+        audit_sub,
+    )
+    averify.add_argument(
+        "--head", help="a head hash printed by an earlier run: check it is still in the chain"
+    )
 
     token = sub.add_parser("token", help="API tokens.", description="API tokens.")
     token_sub = token.add_subparsers(dest="token_command", required=True)

@@ -76,11 +76,48 @@ def record(
     return entry
 
 
+@dataclass(frozen=True)
+class ChainCheck:
+    """What walking the chain found: how far it holds, and where it first breaks."""
+
+    records: int  # records checked
+    head: str  # the hash of the last record that holds (GENESIS for an empty log)
+    broken_at: int | None = None  # the id of the first record that does not hold
+    altered: bool = False  # True: its content no longer matches its hash; False: it does not
+    # follow the record before it (one was removed, inserted or reordered in between)
+    after: int | None = None  # the id of the record before it
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+
+def check_chain(db: Session, batch: int = 2000) -> ChainCheck:
+    """Walk the whole chain in id order and report the first record that does not hold."""
+    previous, previous_id, count = GENESIS, None, 0
+    last_id = 0
+    while True:
+        query = select(AuditEntry).where(col(AuditEntry.id) > last_id)
+        rows = db.exec(query.order_by(col(AuditEntry.id)).limit(batch)).all()
+        for entry in rows:
+            if _digest(entry) != entry.hash:
+                return ChainCheck(count, previous, entry.id, altered=True, after=previous_id)
+            if entry.prev_hash != previous:
+                return ChainCheck(count, previous, entry.id, altered=False, after=previous_id)
+            previous, previous_id, count = entry.hash, entry.id, count + 1
+        if len(rows) < batch:
+            return ChainCheck(count, previous)
+        last_id = rows[-1].id or 0
+
+
 def verify(db: Session) -> int | None:
     """Check the whole chain; return the id of the first broken entry, or None if intact."""
-    previous = GENESIS
-    for entry in db.exec(select(AuditEntry).order_by(col(AuditEntry.id))):
-        if entry.prev_hash != previous or _digest(entry) != entry.hash:
-            return entry.id
-        previous = entry.hash
-    return None
+    return check_chain(db).broken_at
+
+
+def holds(db: Session, head: str) -> bool:
+    """A head noted earlier is still in the chain (the log was not cut short after it)."""
+    return (
+        head == GENESIS
+        or db.exec(select(AuditEntry.id).where(AuditEntry.hash == head)).first() is not None
+    )

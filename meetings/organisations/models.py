@@ -17,6 +17,7 @@ class OrgRole(StrEnum):
     admin = "admin"  # accounts, bodies, memberships
     secretary = "secretary"  # prepares meetings and ballots for every body
     member = "member"
+    auditor = "auditor"  # reads the organisation's audit trail, changes nothing
 
 
 class BodyRole(StrEnum):

@@ -11,7 +11,12 @@ from meetings.i18n import N_, _
 from meetings.web.handler import Context
 
 ADMIN = ("admin",)
-ORG_ROLES = {"admin": N_("Administrator"), "secretary": N_("Secretary"), "member": N_("Member")}
+ORG_ROLES = {
+    "admin": N_("Administrator"),
+    "secretary": N_("Secretary"),
+    "member": N_("Member"),
+    "auditor": N_("Auditor"),
+}
 BODY_ROLES = {
     "chair": N_("Chair"),
     "secretary": N_("Secretary"),

@@ -21,6 +21,7 @@ from meetings.accounts import views as accounts_views
 from meetings.agenda import api as agenda_api
 from meetings.agenda import builder as agenda_builder
 from meetings.agenda import views as agenda_views
+from meetings.archive import views as archive_views
 from meetings.attendance import api as attendance_api
 from meetings.attendance import views as attendance_views
 from meetings.config import Config
@@ -62,6 +63,7 @@ def all_routes() -> list[BaseRoute]:
         *documents_views.routes,
         *documents_downloads.routes,
         *documents_note_views.routes,
+        *archive_views.routes,
         *live_views.routes,
         *live_vote_views.routes,
         *live_socket.routes,
