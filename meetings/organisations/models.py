@@ -38,6 +38,9 @@ class Organisation(SQLModel, table=True):
     slug: str = Field(max_length=60, unique=True)
     timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # How long archived meetings are kept; nothing is ever purged without an explicit,
+    # audited action, whatever this says.
+    retention_years: int = Field(default=20, sa_column_kwargs={"server_default": "20"})
 
 
 class OrganisationMember(SQLModel, table=True):
