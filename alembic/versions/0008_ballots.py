@@ -1,4 +1,5 @@
-"""ballots: answers drafted by assistants, files sent with a ballot
+"""ballots: answers drafted by assistants, files sent with a ballot; running counts of a named
+live vote
 
 Revision ID: 0008
 Revises: 0007
@@ -20,6 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("poll") as batch_op:
+        batch_op.add_column(
+            sa.Column("show_running", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     op.create_table(
         "answerdraft",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,6 +59,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("poll") as batch_op:
+        batch_op.drop_column("show_running")
     op.drop_index(op.f("ix_pollattachment_poll_id"), table_name="pollattachment")
     op.drop_table("pollattachment")
     op.drop_index(op.f("ix_answerdraft_poll_id"), table_name="answerdraft")

@@ -36,6 +36,7 @@ from meetings.organisations.models import Body, Organisation
 from meetings.text import fold
 from meetings.voting import labels as vote_labels
 from meetings.voting import queries as vote_queries
+from meetings.voting import results as vote_results
 from meetings.voting.models import Poll, PollState
 
 ALL = Audience.ALL
@@ -163,8 +164,22 @@ def _tally(db: Session, meeting: Meeting, env: Environment, view: str) -> str:
     counted = poll is not None and poll.state != PollState.draft
     cast = vote_queries.votes_cast(db, poll) if poll is not None and counted else 0
     eligible = vote_queries.eligible_count(db, poll.id or 0) if poll is not None and counted else 0
+    running = []
+    if poll is not None and poll.show_running and not poll.secret and counted:
+        per, _chair = vote_results.weights(db, poll)
+        running = [
+            (vote_queries.label(o), per.get(o.id or 0, 0))
+            for o in vote_queries.options_of(db, poll.id or 0)
+        ]
     return _template(
-        env, "tally", meeting, view, poll=poll if counted else None, cast=cast, eligible=eligible
+        env,
+        "tally",
+        meeting,
+        view,
+        poll=poll if counted else None,
+        cast=cast,
+        eligible=eligible,
+        running=running,
     )
 
 

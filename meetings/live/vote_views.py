@@ -54,6 +54,7 @@ def _call(ctx: Context, meeting: Meeting) -> None:
         meeting=meeting,
         item=item,
         secret=ctx.checked("secret"),
+        show_running=ctx.checked("show_running"),
     )
     # Should opening fail (the session closed meanwhile), the draft stays on the console.
     actions.open_poll(ctx.db, poll, actor=ctx.actor)

@@ -71,6 +71,7 @@ def create(
     max_choices: int = 1,
     deadline: datetime | None = None,
     allow_change: bool = False,
+    show_running: bool = False,
 ) -> Poll:
     """A draft poll with the body's majority and tie rules (a live vote also its quorum)."""
     question = " ".join(question.split())
@@ -88,6 +89,8 @@ def create(
         raise Refusal(_("An opinion ballot needs a deadline."), "deadline")
     if secret and allow_change:
         raise Refusal(_("A secret vote cannot be changed once cast."), "allow_change")
+    if secret and show_running:
+        raise Refusal(_("A secret vote shows no choices before it closes."), "show_running")
     names = [" ".join(c.split()) for c in (candidates or []) if c.strip()]
     if candidates is not None and len(names) < 2:
         raise Refusal(_("An election needs at least two candidates."), "candidates")
@@ -114,6 +117,7 @@ def create(
         quorum_denominator=body.quorum_denominator if mode == PollMode.live else None,
         chair_breaks_ties=body.chair_breaks_ties and not secret,
         allow_change=allow_change,
+        show_running=show_running,
         deadline=deadline,
         created_by=actor.user_id,
     )

@@ -115,6 +115,7 @@ def create_poll(ctx: Context, wanted: PollCreate) -> PollInfo:
         max_choices=wanted.max_choices,
         deadline=wanted.deadline,
         allow_change=wanted.allow_change,
+        show_running=wanted.show_running,
     )
     return _info(ctx, poll)
 

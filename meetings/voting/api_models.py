@@ -26,6 +26,10 @@ class PollCreate(Input):
     max_choices: int = 1
     deadline: AwareDatetime | None = Field(default=None, description="Required for a ballot")
     allow_change: bool = Field(default=False, description="Votes may be changed until the close")
+    show_running: bool = Field(
+        default=False,
+        description="A named live vote shows the count per option while it is open",
+    )
 
 
 class PollTransition(Input):
@@ -64,6 +68,7 @@ class PollInfo(BaseModel):
     state: PollState
     deadline: datetime | None
     allow_change: bool
+    show_running: bool
     options: list[OptionInfo]
     eligible: int = Field(description="How many may vote (0 until it opens)")
     votes_cast: int

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -62,6 +63,8 @@ class Poll(SQLModel, table=True):
     quorum_denominator: int | None = None
     chair_breaks_ties: bool = False
     allow_change: bool = False
+    # A named live vote may show the running count per option as votes come in.
+    show_running: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     state: str = Field(default=PollState.draft, max_length=16, index=True)
     deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
     chair_id: int | None = Field(default=None, foreign_key="user.id")

@@ -13,7 +13,7 @@ from meetings.voting.models import Meaning, Poll, SecretBallot, Vote
 from meetings.voting.queries import eligible_of, label, options_of
 
 
-def _weights(db: Session, poll: Poll) -> tuple[dict[int, int], str | None]:
+def weights(db: Session, poll: Poll) -> tuple[dict[int, int], str | None]:
     """Weight per option, and the chair's side (named polls only)."""
     rows = (
         db.exec(
@@ -43,7 +43,7 @@ def _weights(db: Session, poll: Poll) -> tuple[dict[int, int], str | None]:
 
 def result_of(db: Session, poll: Poll) -> dict[str, object]:
     """The outcome by the poll's rule, from the votes as they stand."""
-    per, chair_side = _weights(db, poll)
+    per, chair_side = weights(db, poll)
     options = options_of(db, poll.id or 0)
     members = sum(e.weight for e in eligible_of(db, poll.id or 0))
     rule = tally.MajorityRule(
@@ -111,7 +111,7 @@ class SummaryLine:
 def summary(db: Session, poll: Poll) -> list[SummaryLine]:
     """For the report: the weight per option and every comment under the option it came with
     (with the voter's name in a named poll; never in a secret one)."""
-    per, _chair = _weights(db, poll)
+    per, _chair = weights(db, poll)
     said: dict[int, list[str]] = {}
     if poll.secret:
         rows = db.exec(select(SecretBallot).where(SecretBallot.poll_id == poll.id))
