@@ -13,6 +13,7 @@ from meetings.config import Config
 from meetings.db import make_engine, session_scope
 from meetings.demo_documents import load_documents
 from meetings.demo_meetings import GOV_ROOM, GOV_VIDEO, PROVINCE_ROOM, Place, load_meetings
+from meetings.demo_votes import load_votes
 from meetings.organisations import actions as org_actions
 from meetings.organisations.models import Body, BodyRole, Organisation
 from meetings.storage.blobs import LocalBlobStore
@@ -96,6 +97,7 @@ GOVERNMENT = [
         "admin",
     ),
     ("trolythutuong", "Phạm Quốc Xuân", "Trợ lý Thủ tướng", None, "member"),
+    ("kiemtoan", "Đỗ Thị Lan", "Kiểm soát viên nội bộ, Văn phòng Chính phủ", None, "auditor"),
     ("tt.xaydung", "Nguyễn Hữu Khánh", "Thứ trưởng Bộ Xây dựng", None, "member"),
 ]
 STANDING = (
@@ -227,11 +229,10 @@ def load_demo(config: Config) -> DemoLogins:
         )
         _seat_all(db, committee, PROVINCE, locals_, None, actor)
         db.commit()
-        load_meetings(
-            db,
-            Place(gov, government, users, "thuky", GOV_ROOM, GOV_VIDEO),
-            Place(province, committee, locals_, "cvp", PROVINCE_ROOM),
-        )
+        gov_place = Place(gov, government, users, "thuky", GOV_ROOM, GOV_VIDEO)
+        province_place = Place(province, committee, locals_, "cvp", PROVINCE_ROOM)
+        load_meetings(db, gov_place, province_place)
+        load_votes(db, gov_place, province_place)
         load_documents(db, LocalBlobStore(config.storage_dir), (government, committee))
     engine.dispose()
     accounts = [
@@ -239,6 +240,8 @@ def load_demo(config: Config) -> DemoLogins:
         (f"quantri@{GOV_DOMAIN}", "administrator, two-factor login"),
         (f"thutuong@{GOV_DOMAIN}", "chair: the Prime Minister"),
         (f"bt.tuphap@{GOV_DOMAIN}", "member: Minister of Justice"),
+        (f"trolythutuong@{GOV_DOMAIN}", "the Prime Minister's assistant (drafts his answers)"),
+        (f"kiemtoan@{GOV_DOMAIN}", "auditor: reads the audit trail"),
         (f"chutich@{PROVINCE_DOMAIN}", "chair of the provincial People's Committee"),
     ]
     return DemoLogins(accounts, DEMO_PASSWORD)
