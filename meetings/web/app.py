@@ -21,6 +21,7 @@ from meetings.accounts import views as accounts_views
 from meetings.agenda import api as agenda_api
 from meetings.agenda import builder as agenda_builder
 from meetings.agenda import views as agenda_views
+from meetings.archive import api as archive_api
 from meetings.archive import views as archive_views
 from meetings.attendance import api as attendance_api
 from meetings.attendance import views as attendance_views
@@ -74,6 +75,7 @@ def all_routes() -> list[BaseRoute]:
         *attendance_api.routes,
         *documents_api.routes,
         *voting_api.routes,
+        *archive_api.routes,
         *documents_notes_api.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
