@@ -11,12 +11,13 @@ from meetings.i18n import N_, _
 from meetings.voting import tally
 from meetings.voting.models import Poll
 
+# Their own words, not the meeting's ("closed" is a session adjourned, not a vote counted).
 STATES = {
-    "draft": N_("draft"),
-    "open": N_("open"),
-    "closed": N_("closed"),
-    "published": N_("published"),
-    "cancelled": N_("cancelled"),
+    "draft": N_("Draft"),
+    "open": N_("Voting open"),
+    "closed": N_("Voting closed"),
+    "published": N_("Result published"),
+    "cancelled": N_("Vote cancelled"),
 }
 OUTCOMES = {
     tally.Outcome.passed: N_("Passed"),

@@ -229,3 +229,24 @@ def test_the_vote_follows_the_item_under_discussion(
     htmx_post(client, live(s, "/next"))
     screen = client.get(live(s, "/screen")).text
     assert "vote-outcome" not in screen and "No vote on this item." in screen
+
+
+def test_a_named_vote_may_show_the_count_per_option_as_votes_come_in(
+    client: Client, factory: Factory, db: Session
+) -> None:
+    s = in_session(factory, db)
+    log_in(client, s.chair)
+    poll = call(client, s, show_running="1")
+    assert poll.show_running
+    htmx_post(
+        client, live(s, f"/polls/{poll.id}/vote"), {"option": str(option(s, poll, "against"))}
+    )
+    screen = client.get(live(s, "/screen")).text
+    tally = screen[screen.index('id="live-tally"') :]
+    assert "Disagree" in tally.split("</section>")[0], "the running figures are shown"
+    secret = htmx_post(client, live(s, f"/polls/{poll.id}/close"))
+    assert secret.status_code == 200
+    refused = htmx_post(
+        client, live(s, "/polls"), {"question": "Kín?", "secret": "1", "show_running": "1"}
+    )
+    assert refused.status_code == 422 and "shows no choices" in refused.text
