@@ -37,5 +37,19 @@ if ! command -v "${MEETINGS_SOFFICE:-soffice}" >/dev/null; then
   fi
 fi
 
+# Official PDF exports (minutes, reports) need WeasyPrint's Pango and a font with Times New
+# Roman's metrics that has Vietnamese letters: Liberation Serif 2 (fonts-liberation2).
+EXPORTS=(fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+if ! dpkg -s fonts-liberation2 >/dev/null 2>&1 || ! ldconfig -p | grep libpangoft2-1.0 >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing fonts and Pango for the PDF exports"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends "${EXPORTS[@]}" >/dev/null; } \
+      || echo "note: ${EXPORTS[*]} could not be installed; PDF exports may fail" >&2
+  else
+    echo "note: PDF exports need ${EXPORTS[*]}: sudo apt-get install ${EXPORTS[*]}" >&2
+  fi
+fi
+
 echo "==> compiling message catalogues"
 .venv/bin/pybabel compile --use-fuzzy -d meetings/translations -D messages >/dev/null

@@ -97,7 +97,8 @@ def result_of(db: Session, poll: Poll) -> dict[str, object]:
 
 def _cast_weight(db: Session, poll: Poll) -> int:
     table = SecretBallot if poll.secret else Vote
-    return sum(w for (w,) in db.exec(select(table.weight).where(table.poll_id == poll.id)))  # type: ignore[attr-defined]
+    query = select(table.weight).where(table.poll_id == poll.id)  # type: ignore[attr-defined]
+    return sum(db.exec(query))
 
 
 @dataclass(frozen=True)
