@@ -87,6 +87,8 @@ def create(
         raise Refusal(_("Choose an item of this meeting's agenda."), "item_id")
     if mode == PollMode.ballot and deadline is None:
         raise Refusal(_("An opinion ballot needs a deadline."), "deadline")
+    if deadline is not None and deadline <= utcnow():
+        raise Refusal(_("The deadline has passed: set a later one."), "deadline")
     if secret and allow_change:
         raise Refusal(_("A secret vote cannot be changed once cast."), "allow_change")
     if secret and show_running:

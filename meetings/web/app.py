@@ -45,6 +45,7 @@ from meetings.organisations import views as organisations_views
 from meetings.storage.blobs import LocalBlobStore
 from meetings.voting import api as voting_api
 from meetings.voting import report_views as voting_report_views
+from meetings.voting import views as voting_views
 from meetings.web import errors, health, shell
 from meetings.web.api import openapi_endpoint
 from meetings.web.security import CSRFProtection, SecurityHeaders
@@ -75,6 +76,7 @@ def all_routes() -> list[BaseRoute]:
         *agenda_api.routes,
         *attendance_api.routes,
         *documents_api.routes,
+        *voting_views.routes,
         *voting_report_views.routes,
         *voting_api.routes,
         *archive_api.routes,
