@@ -36,7 +36,43 @@ MESSAGES = {
     "substitute": N_("You will attend “%(title)s” at %(when)s in place of %(principal)s."),
     "ballot_opened": N_("Your opinion is asked on “%(question)s”, before %(when)s."),
     "ballot_reminder": N_("Reminder: your opinion on “%(question)s” is due before %(when)s."),
+    "task_assigned": N_("You are responsible for the task “%(title)s”, due on %(due)s."),
+    "task_due_soon": N_("Reminder: the task “%(title)s” is due on %(due)s."),
+    "task_overdue": N_("The task “%(title)s” was due on %(due)s and is overdue."),
+    "task_submitted": N_("The task “%(title)s” is reported done: accept it or return it."),
+    "task_accepted": N_("The task “%(title)s” has been accepted as done."),
+    "task_returned": N_("The task “%(title)s” has been returned to you: %(reason)s"),
+    "task_cancelled": N_("The task “%(title)s” has been cancelled: %(reason)s"),
+    "minutes_circulated": N_("The minutes of “%(title)s” are circulated for your comments."),
+    "conclusions_circulated": N_(
+        "The conclusion notice of “%(title)s” is circulated for your comments."
+    ),
+    "addendum_circulated": N_(
+        "An addendum to the records of “%(title)s” is circulated for your comments."
+    ),
 }
+
+
+# Where a notification leads, by the id its data carries (the first that applies).
+LINKS = (
+    ("poll_id", "/polls/{}", N_("Open the ballot")),
+    ("task_id", "/tasks/{}", N_("Open the task")),
+    ("record_id", "/records/{}", N_("Open the record")),
+)
+
+
+def link(row: Notification) -> tuple[str, str]:
+    """The page a notification leads to and the words for the button ("" when none)."""
+    try:
+        data = json.loads(row.data or "{}")
+    except ValueError:
+        data = {}
+    for key, path, words in LINKS:
+        if isinstance(data.get(key), int):
+            return path.format(data[key]), gettext(words)
+    if row.meeting_id:
+        return f"/meetings/{row.meeting_id}", gettext("Open the meeting")
+    return "", ""
 
 
 def notify(

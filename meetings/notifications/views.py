@@ -22,7 +22,7 @@ def notifications_page(ctx: Context) -> Response:
     return ctx.render(
         "notifications/list.html",
         page_title=_("Notifications"),
-        items=[(row, actions.message(row)) for row in rows],
+        items=[(row, actions.message(row), *actions.link(row)) for row in rows],
         unread=any(row.read_at is None for row in rows),
         organisations={org.id: org.name for org, _role in ctx.my_organisations()},
         here=ctx.organisation.id if ctx.organisation else None,

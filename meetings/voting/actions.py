@@ -215,6 +215,7 @@ def remind(db: Session, poll: Poll, *, actor: Actor) -> int:
         organisation_id=poll.organisation_id,
         question=poll.question,
         when=_deadline_text(poll),
+        poll_id=poll.id,
     )
     record(db, actor, "poll.reminded", ("poll", poll.id), count=count)
     db.commit()
@@ -244,6 +245,7 @@ def open_poll(db: Session, poll: Poll, *, actor: Actor) -> Poll:
             organisation_id=poll.organisation_id,
             question=poll.question,
             when=_deadline_text(poll),
+            poll_id=poll.id,
         )
     chair = meeting.chair_id if meeting else None
     poll.chair_id = chair or next(iter(_chairs(db, poll.body_id)), None)

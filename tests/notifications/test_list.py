@@ -94,3 +94,32 @@ def test_nothing_yet(client: Client, factory: Factory) -> None:
 def test_logged_out_visitors_are_sent_to_log_in(client: Client) -> None:
     assert client.get("/notifications").headers["location"].startswith("/login")
     assert client.submit("/notifications/read").status_code == 303
+
+
+def test_a_ballot_notification_leads_to_the_ballot(
+    client: Client, factory: Factory, db: Session
+) -> None:
+    s = scene(factory, db)
+    notify(
+        db,
+        [s.members[0].id],
+        "ballot_opened",
+        organisation_id=s.org.id,
+        question="Dự thảo Nghị định?",
+        when=WHEN,
+        poll_id=41,
+    )
+    notify(
+        db,
+        [s.members[0].id],
+        "task_overdue",
+        organisation_id=s.org.id,
+        title="T",
+        due="x",
+        task_id="not a number",
+    )
+    db.commit()
+    log_in(client, s.members[0])
+    page = client.get("/notifications").text
+    assert 'href="/polls/41"' in page and "Open the ballot" in page
+    assert "/tasks/" not in page, "only a real id makes a link"
