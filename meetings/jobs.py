@@ -21,6 +21,7 @@ from meetings.documents import actions as documents
 from meetings.documents import renditions
 from meetings.live import presence
 from meetings.storage.blobs import BlobStore
+from meetings.tasks import reminders as task_reminders
 from meetings.voting import actions as voting
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,16 @@ def _close_ballots(db: Session, _store: BlobStore, _config: Config) -> int:
     return voting.close_due(db)
 
 
+def _remind_tasks(db: Session, _store: BlobStore, _config: Config) -> int:
+    return task_reminders.remind_due(db)
+
+
 JOBS: dict[str, Job] = {
     "documents published at their set time": _publish_due,
     "PDF renditions of Office files": _render,
     "live connections of stopped servers forgotten": _sweep,
     "polls closed at their deadline": _close_ballots,
+    "task reminders before and after the due day": _remind_tasks,
 }
 
 

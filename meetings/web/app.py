@@ -43,6 +43,8 @@ from meetings.notifications import views as notifications_views
 from meetings.organisations import api as organisations_api
 from meetings.organisations import views as organisations_views
 from meetings.storage.blobs import LocalBlobStore
+from meetings.tasks import api as tasks_api
+from meetings.tasks import views as tasks_views
 from meetings.voting import api as voting_api
 from meetings.voting import report_views as voting_report_views
 from meetings.voting import views as voting_views
@@ -76,9 +78,11 @@ def all_routes() -> list[BaseRoute]:
         *agenda_api.routes,
         *attendance_api.routes,
         *documents_api.routes,
+        *tasks_views.routes,
         *voting_views.routes,
         *voting_report_views.routes,
         *voting_api.routes,
+        *tasks_api.routes,
         *archive_api.routes,
         *documents_notes_api.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
