@@ -214,6 +214,10 @@ def load_demo(config: Config) -> DemoLogins:
             "Thủ tướng, các Phó Thủ tướng và Chủ nhiệm Văn phòng Chính phủ",
             actor,
         )
+        # The Government's own rules: more than half of all its members; on a tie, the side
+        # the Prime Minister voted for prevails.
+        government.majority, government.chair_breaks_ties = "members_half", True
+        db.add(government)
         _seat_all(db, government, GOVERNMENT, users, None, actor)
         _seat_all(db, standing, GOVERNMENT, users, STANDING, actor)
         province = _org(

@@ -17,10 +17,11 @@ from sqlmodel import Session, select
 
 from meetings.agenda import items
 from meetings.agenda.models import Meeting, MeetingState
+from meetings.archive.audit import Actor
 from meetings.demo_meetings import Place
 from meetings.voting import actions, casting
 from meetings.voting.models import Meaning, Poll
-from meetings.voting.queries import options_of
+from meetings.voting.queries import eligible_of, options_of
 
 SESSION_TITLE = "Phiên họp chuyên đề về đầu tư công trung hạn"
 BALLOT = (
@@ -110,9 +111,20 @@ def _ballot(db: Session, place: Place, question: str, note: str, days: int) -> P
 def government_ballots(db: Session, place: Place) -> None:
     if not _exists(db, place, LAST_BALLOT):
         poll = _ballot(db, place, LAST_BALLOT, "", 1)
-        for login in ("thutuong", "pttg.thuongtruc", "pttg.kinhte", "bt.tuphap", "bt.taichinh"):
-            if login in place.users:
-                _answer(db, place, poll, login, Meaning.in_favour)
+        other = place.users["bt.yte"].id
+        late = {
+            place.users[login].id for login in ("bt.dantoc", "thongdoc") if login in place.users
+        }
+        for row in eligible_of(db, poll.id or 0):
+            if row.user_id in late or row.user_id == other:
+                continue
+            casting.cast(
+                db,
+                poll,
+                row.user_id,
+                [_option(db, poll, Meaning.in_favour)],
+                actor=Actor(row.user_id, "demo", place.org.id),
+            )
         _answer(
             db,
             place,

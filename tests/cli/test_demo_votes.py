@@ -41,5 +41,7 @@ def test_the_demo_has_live_votes_and_ballots_and_loads_them_once(
     assert _votes(db, ballot) == 4
     assert len(db.exec(select(AnswerDraft).where(AnswerDraft.poll_id == ballot.id)).all()) == 1
     assert last.state == PollState.published
+    assert last.majority_base == "members", "the Government's rule: more than half of all members"
+    assert json.loads(last.result)["outcome"] == "passed"
     comments = db.exec(select(Vote.comment).where(Vote.poll_id == last.id)).all()
     assert any("thuốc" in c for c in comments)
