@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from meetings.errors import Refusal
 from meetings.i18n import N_, _, number
+from meetings.storage.blobs import Received
 from meetings.text import nfc
 
 FIELD = "file"
@@ -148,6 +149,14 @@ class Inspected:
     display_name: str
     pages: int | None = None
     has_text: bool | None = None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An uploaded file, received into the store's temporary folder and read from its bytes."""
+
+    received: Received
+    inspected: Inspected
 
 
 def inspect(path: Path, filename: str, *, max_unpacked: int = 1_000_000_000) -> Inspected:

@@ -15,13 +15,13 @@ from sqlmodel import Session, col
 
 from meetings.archive.audit import Actor, record
 from meetings.db import utcnow
-from meetings.documents.validation import Inspected
+from meetings.documents.validation import Checked
 from meetings.errors import Refusal
 from meetings.i18n import _
 from meetings.notifications.actions import notify
 from meetings.organisations import queries as org_queries
 from meetings.organisations.models import Body
-from meetings.storage.blobs import BlobStore, Received
+from meetings.storage.blobs import BlobStore
 from meetings.tasks.models import Task, TaskAttachment, TaskState, TaskUpdate
 from meetings.tasks.queries import ACTIVE, PENDING, TITLE_MAX, Source
 
@@ -40,14 +40,6 @@ class Facts:
     agency: str
     assignee_id: int | None
     due: date | None
-
-
-@dataclass(frozen=True)
-class Checked:
-    """An uploaded file, received into the store's temporary folder and read from its bytes."""
-
-    received: Received
-    inspected: Inspected
 
 
 def conflict(message: str) -> Refusal:

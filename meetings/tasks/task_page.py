@@ -24,10 +24,11 @@ from meetings.documents.queries import size_text
 from meetings.documents.validation import content_disposition
 from meetings.errors import Refusal
 from meetings.i18n import N_, _
-from meetings.tasks import access, actions, labels, queries, uploads
+from meetings.tasks import access, actions, labels, queries
 from meetings.tasks.actions import Checked
 from meetings.tasks.models import Task, TaskAttachment
 from meetings.tasks.queries import ACTIVE, PENDING
+from meetings.web import uploads
 from meetings.web.handler import Context, page
 
 Errors = dict[str, dict[str, str]]  # by form ("progress", "comment", "accept"...), by field
@@ -136,7 +137,7 @@ def _step(
     a refusal shows the page again with its message at the form."""
     checked: list[Checked] = []
     try:
-        checked = uploads.check_files(ctx) if files else []
+        checked = uploads.check_files(ctx, most=actions.FILES_MAX, too_large=422) if files else []
         run(checked)
     except Refusal as refusal:
         ctx.db.rollback()

@@ -4,27 +4,17 @@ ballot is sent, what the members received stays as it was."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import Session
 
 from meetings.archive.audit import Actor, record
-from meetings.documents.validation import Inspected
+from meetings.documents.validation import Checked
 from meetings.errors import Refusal
 from meetings.i18n import _
-from meetings.storage.blobs import BlobStore, Received
+from meetings.storage.blobs import BlobStore
 from meetings.voting.actions import conflict
 from meetings.voting.models import Poll, PollAttachment, PollMode, PollState
 
 DESCRIPTION_MAX = 5000
-
-
-@dataclass(frozen=True)
-class Checked:
-    """An uploaded file, received into the store's temporary folder and read from its bytes."""
-
-    received: Received
-    inspected: Inspected
 
 
 def _drafted(poll: Poll) -> None:

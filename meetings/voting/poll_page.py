@@ -25,10 +25,10 @@ from meetings.organisations.models import BodyRole
 from meetings.voting import access, ballot_queries, labels, results
 from meetings.voting.models import AnswerDraft, Poll, PollMode, PollState
 from meetings.voting.queries import label, options_of
-from meetings.web.handler import MAX_FORM_BYTES, Context
+from meetings.web import uploads
+from meetings.web.handler import Context
 
 Errors = dict[str, dict[str, str]]  # by form ("answer", "draft-7", "manage", "files"), by field
-MB = 1024 * 1024
 CLOSED = (PollState.closed, PollState.published)
 
 
@@ -61,11 +61,6 @@ def refused(ctx: Context, refusal: Refusal) -> tuple[int, dict[str, str]]:
     """Undo what the action began; the status and the message at its field ("" for none)."""
     ctx.db.rollback()
     return refusal.status, {refusal.field: refusal.message}
-
-
-def limit_mb(ctx: Context) -> int:
-    """The largest file a form takes: the upload limit, within the page forms' own limit."""
-    return min(ctx.config.max_upload_mb, MAX_FORM_BYTES // MB)
 
 
 @dataclass(frozen=True)
@@ -163,7 +158,7 @@ def render_poll(
         label=label,
         attachments=ballot_queries.attachments_of(ctx.db, poll.id or 0),
         size_text=size_text,
-        limit_mb=limit_mb(ctx),
+        limit_mb=uploads.limit_mb(ctx),
         accepted=validation.ACCEPTED,
         deadline_passed=poll.deadline is not None and poll.deadline <= utcnow(),
         shows_result=shows_result,

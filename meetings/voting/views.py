@@ -32,7 +32,6 @@ from meetings.voting import actions, ballot_queries, ballot_views, draft_changes
 from meetings.voting import attachments as attachment_views
 from meetings.voting.models import Poll, PollMode
 from meetings.voting.poll_page import (
-    limit_mb,
     managed_or_403,
     poll_or_404,
     poll_url,
@@ -40,6 +39,7 @@ from meetings.voting.poll_page import (
     render_poll,
 )
 from meetings.voting.queries import eligible_count
+from meetings.web import uploads
 from meetings.web.handler import Context, page
 
 FIELDS = ("body_id", "question", "description", "deadline")
@@ -122,7 +122,7 @@ def _new_form(
         values=values,
         errors=errors or {},
         zone=_zone(ctx).key,
-        limit_mb=limit_mb(ctx),
+        limit_mb=uploads.limit_mb(ctx),
         accepted=validation.ACCEPTED,
     )
 
@@ -131,7 +131,7 @@ def _draft(ctx: Context, choices: list[tuple[int, str]]) -> Poll:
     """Check the form, then the files, then make the draft with its description and files."""
     body, question, deadline = _body(ctx, choices), _question(ctx), _deadline(ctx)
     description = draft_changes.check_description(ctx.field("description"))
-    checked = attachment_views.check_files(ctx)
+    checked = uploads.check_files(ctx)
     try:
         poll = actions.create(
             ctx.db,
@@ -148,7 +148,7 @@ def _draft(ctx: Context, choices: list[tuple[int, str]]) -> Poll:
             store = ctx.request.app.state.blobs
             draft_changes.attach(ctx.db, poll, checked, actor=ctx.actor, store=store)
     finally:
-        attachment_views.discard(checked)
+        uploads.discard(checked)
     return poll
 
 

@@ -1,9 +1,9 @@
-"""Files sent with a task's forms: received from the parsed form and checked from their bytes
-like meeting documents (type, damage, macros, size). A refused file leaves nothing behind:
-neither a row nor a stored blob nor a temporary file.
+"""Files sent with a page's form (a ballot's, a task's): received from the parsed form and
+checked from their bytes like meeting documents (type, damage, macros, size). A refused file
+leaves nothing behind: neither a row nor a stored blob nor a temporary file.
 
-The pages' forms come through the page machinery's parser (so they share its limit on a
-request's size, MAX_FORM_BYTES); the API streams its one file (meetings.web.multipart).
+The forms come through the page machinery's parser, so they share its limit on a request's size
+(MAX_FORM_BYTES); the API streams its files instead (meetings.web.multipart).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 from starlette.datastructures import UploadFile
 
 from meetings.documents import validation
+from meetings.documents.validation import Checked
 from meetings.errors import Refusal
 from meetings.i18n import _
 from meetings.storage.blobs import CHUNK, Received, TooLarge
-from meetings.tasks.actions import FILES_MAX, Checked
 from meetings.web.handler import MAX_FORM_BYTES, Context
 
 FIELD = "files"
@@ -50,7 +50,7 @@ def _receive(upload: UploadFile, directory: Path, limit: int) -> Received:
     return Received(path, digest.hexdigest(), size)
 
 
-def _uploads(ctx: Context) -> list[UploadFile]:
+def _uploads(ctx: Context, most: int | None) -> list[UploadFile]:
     """The chosen files. A form sent without JavaScript carries only their names: refused, so
     that no file the person chose is dropped without a word."""
     values = ctx.form.getlist(FIELD) if ctx.form is not None else []
@@ -63,12 +63,12 @@ def _uploads(ctx: Context) -> list[UploadFile]:
             FIELD,
         )
     chosen = [value for value in values if isinstance(value, UploadFile) and value.filename]
-    if len(chosen) > FILES_MAX:
-        raise Refusal(_("Attach at most %(max)s files at a time.", max=FILES_MAX), FIELD)
+    if most is not None and len(chosen) > most:
+        raise Refusal(_("Attach at most %(max)s files at a time.", max=most), FIELD)
     return chosen
 
 
-def _check(ctx: Context, upload: UploadFile) -> Checked:
+def _check(ctx: Context, upload: UploadFile, too_large: int) -> Checked:
     name, limit = upload.filename or "", limit_mb(ctx)
     try:
         received = _receive(upload, ctx.request.app.state.blobs.temp_dir(), limit * MB)
@@ -78,7 +78,7 @@ def _check(ctx: Context, upload: UploadFile) -> Checked:
             name=name,
             limit=limit,
         )
-        raise Refusal(message, FIELD) from None
+        raise Refusal(message, FIELD, too_large) from None
     try:
         inspected = validation.inspect(received.path, name)
     except Refusal as refusal:
@@ -94,12 +94,14 @@ def discard(files: list[Checked]) -> None:
         file.received.path.unlink(missing_ok=True)
 
 
-def check_files(ctx: Context) -> list[Checked]:
-    """Every chosen file, received and checked; the first refused one refuses them all."""
+def check_files(ctx: Context, *, most: int | None = None, too_large: int = 413) -> list[Checked]:
+    """Every chosen file, received and checked; the first refused one refuses them all.
+    `too_large`: the status for a file over the limit (a form that shows the error beside its
+    field may prefer 422)."""
     checked: list[Checked] = []
     try:
-        for upload in _uploads(ctx):
-            checked.append(_check(ctx, upload))
+        for upload in _uploads(ctx, most):
+            checked.append(_check(ctx, upload, too_large))
     except Refusal:
         discard(checked)
         raise
