@@ -38,6 +38,8 @@ from meetings.live import views as live_views
 from meetings.live import vote_views as live_vote_views
 from meetings.live.broadcast import from_url
 from meetings.live.hub import Hub
+from meetings.minutes import api as minutes_api
+from meetings.minutes import views as minutes_views
 from meetings.notifications import calendar_views
 from meetings.notifications import views as notifications_views
 from meetings.organisations import api as organisations_api
@@ -69,6 +71,7 @@ def all_routes() -> list[BaseRoute]:
         *documents_downloads.routes,
         *documents_note_views.routes,
         *archive_views.routes,
+        *minutes_views.routes,
         *live_views.routes,
         *live_vote_views.routes,
         *live_socket.routes,
@@ -82,6 +85,7 @@ def all_routes() -> list[BaseRoute]:
         *voting_views.routes,
         *voting_report_views.routes,
         *voting_api.routes,
+        *minutes_api.routes,
         *tasks_api.routes,
         *archive_api.routes,
         *documents_notes_api.routes,
