@@ -319,8 +319,11 @@ def withdraw(db: Session, meeting: Meeting, document: Document, *, actor: Actor)
     db.commit()
 
 
-def mark_read(db: Session, version: DocumentVersion, user_id: int) -> None:
-    """Note the first time someone opens a version (later openings change nothing)."""
+def mark_read(
+    db: Session, version: DocumentVersion, user_id: int, *, actor: Actor, download: bool = False
+) -> None:
+    """Audit every opening (or download) of a version; the first one is also the reader's
+    read receipt."""
     seen = db.exec(
         select(ReadReceipt.id).where(
             ReadReceipt.version_id == version.id, ReadReceipt.user_id == user_id
@@ -328,7 +331,9 @@ def mark_read(db: Session, version: DocumentVersion, user_id: int) -> None:
     ).first()
     if seen is None:
         db.add(ReadReceipt(version_id=version.id or 0, user_id=user_id))
-        db.commit()
+    action = "document.downloaded" if download else "document.read"
+    record(db, actor, action, ("document", version.document_id), version=version.number)
+    db.commit()
 
 
 def set_original_download(

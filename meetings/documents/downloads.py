@@ -144,15 +144,15 @@ def _send(ctx: Context, found: Readable, version: DocumentVersion) -> Response:
     if found.document.classification == Classification.confidential and version.media_type == PDF:
         return _send_stamped(ctx, found, version, inline)
     if opens_file(ctx.request, _etag(version), _last_modified(version)):
-        _mark_read(ctx, version)
+        _mark_read(ctx, version, download=not inline)
     headers = _headers(version, inline, _etag(version), _last_modified(version))
     path = ctx.request.app.state.blobs.path(version.blob)
     return FileResponse(path, headers=headers, media_type=version.media_type)
 
 
-def _mark_read(ctx: Context, version: DocumentVersion) -> None:
+def _mark_read(ctx: Context, version: DocumentVersion, *, download: bool = False) -> None:
     assert ctx.user is not None and ctx.user.id is not None
-    actions.mark_read(ctx.db, version, ctx.user.id)
+    actions.mark_read(ctx.db, version, ctx.user.id, actor=ctx.actor, download=download)
 
 
 def _headers(version: DocumentVersion, inline: bool, etag: str, modified: str) -> dict[str, str]:
@@ -191,7 +191,7 @@ def _send_stamped(
     minute = _stamp_minute(ctx.request, version, ctx.user.id, kept)
     etag, modified = _stamp_etag(version, ctx.user.id, minute), formatdate(minute * 60, usegmt=True)
     if opens_file(ctx.request, etag, modified):
-        _mark_read(ctx, version)
+        _mark_read(ctx, version, download=not inline)
     if minute != kept:
         ctx.after.append(lambda response: _keep_minute(ctx, version, minute, response))
     source = ctx.request.app.state.blobs.path(version.blob)

@@ -15,12 +15,13 @@ from urllib.parse import quote
 
 import anyio
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from meetings.accounts.actions import create_api_token
 from meetings.accounts.models import User
 from meetings.agenda.items import items
 from meetings.archive.audit import Actor
+from meetings.archive.models import AuditEntry
 from meetings.config import Config
 from meetings.documents.models import Document, DocumentVersion, ReadReceipt
 from meetings.storage.blobs import LocalBlobStore
@@ -464,6 +465,16 @@ def test_a_member_downloads_a_published_document_by_range(
     assert same.status_code == 206 and same.content == scene.pdf[10:20]
     stale = client.get(url, headers=member | {"Range": "bytes=10-19", "If-Range": '"old"'})
     assert stale.status_code == 200 and stale.content == scene.pdf
+    saved = client.get(url, headers=member, params={"download": "1"})
+    assert saved.status_code == 200
+    # Each opening is audited (whole file, a range from byte 0, the stale If-Range, the
+    # download), never each further range.
+    actions = [
+        e.action
+        for e in db.exec(select(AuditEntry).where(AuditEntry.object_id == str(document.id)))
+        if e.action in ("document.read", "document.downloaded")
+    ]
+    assert actions == ["document.read"] * 3 + ["document.downloaded"]
 
 
 def test_a_confidential_pdf_is_stamped_for_its_reader(

@@ -146,7 +146,7 @@ def test_read_receipts_say_who_has_opened_the_latest_version(
     first = add(client, s, "Báo cáo")
     client.submit(s.url(f"/documents/{first}/publish"))
     version = db.exec(select(DocumentVersion).where(DocumentVersion.document_id == first)).one()
-    actions.mark_read(db, version, s.members[0].id or 0)
+    actions.mark_read(db, version, s.members[0].id or 0, actor=ACTOR)
     lines = queries.secretariat_lines(db, s.meeting)
     assert lines[0].receipts.read == [s.members[0].name]
     assert s.members[1].name in lines[0].receipts.unread
@@ -158,7 +158,7 @@ def test_a_new_version_resets_who_has_read_it(client: Client, db: Session, s: Sc
     first = add(client, s, "Báo cáo")
     client.submit(s.url(f"/documents/{first}/publish"))
     version = db.exec(select(DocumentVersion).where(DocumentVersion.document_id == first)).one()
-    actions.mark_read(db, version, s.members[0].id or 0)
+    actions.mark_read(db, version, s.members[0].id or 0, actor=ACTOR)
     upload(client, s.url(f"/documents/{first}/versions"), pdf("v2"), "v2.pdf")
     assert queries.secretariat_lines(db, s.meeting)[0].receipts.read == []
     assert s.members[0].id in notifications(db, "document_version")
