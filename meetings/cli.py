@@ -283,6 +283,45 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_archive_export(args: argparse.Namespace) -> int:
+    """Write an archived meeting's BagIt package; refused (exit 2) for any other meeting."""
+    from pathlib import Path
+
+    from meetings.agenda.models import Meeting
+    from meetings.archive import package
+    from meetings.archive.audit import Actor
+    from meetings.errors import Refusal
+    from meetings.storage.blobs import LocalBlobStore
+
+    store = LocalBlobStore(_config().storage_dir)
+    with _database() as db:
+        meeting = db.get(Meeting, args.meeting_id)
+        if meeting is None:
+            return _fail(f"no meeting {args.meeting_id}")
+        try:
+            package.export(db, meeting, store, Path(args.file), actor=Actor(None, "cli"))
+        except Refusal as refused:
+            return _fail(refused.message)
+    print(f"package written: {args.file}")
+    return 0
+
+
+def cmd_archive_verify(args: argparse.Namespace) -> int:
+    """Check a package against its manifests; exit 1 naming the first problems."""
+    from pathlib import Path
+
+    from meetings.archive import package
+
+    problems = package.verify(Path(args.file))
+    for problem in problems[:10]:
+        print(f"problem: {problem}", file=sys.stderr)
+    if problems:
+        print(f"package INVALID: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"package valid: {args.file}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="meetings", description="e-Cabinet paperless meetings.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -352,6 +391,23 @@ def build_parser() -> argparse.ArgumentParser:
     averify.add_argument(
         "--head", help="a head hash printed by an earlier run: check it is still in the chain"
     )
+
+    archive = sub.add_parser(
+        "archive", help="Archival packages (BagIt).", description="Archival packages (BagIt)."
+    )
+    archive_sub = archive.add_subparsers(dest="archive_command", required=True)
+    aexport = add(
+        "export", cmd_archive_export, "Write an archived meeting's BagIt package.", archive_sub
+    )
+    aexport.add_argument("meeting_id", type=int)
+    aexport.add_argument("file", help="the .zip file to write")
+    pverify = add(
+        "verify",
+        cmd_archive_verify,
+        "Check a package against its checksum manifests; exit 1 if a file was changed.",
+        archive_sub,
+    )
+    pverify.add_argument("file")
 
     token = sub.add_parser("token", help="API tokens.", description="API tokens.")
     token_sub = token.add_subparsers(dest="token_command", required=True)

@@ -15,6 +15,7 @@ from meetings.agenda import rules
 from meetings.agenda.access import FINISHED, PUBLISHED
 from meetings.agenda.models import AgendaItem, Amendment, Meeting, MeetingKind, MeetingState
 from meetings.archive.audit import Actor, record
+from meetings.archive.guard import require_open_record
 from meetings.attendance import actions as attendance
 from meetings.db import utcnow
 from meetings.errors import Refusal
@@ -141,6 +142,7 @@ def amend(db: Session, meeting: Meeting, actor: Actor, change_kind: str, **data:
 
 
 def refuse_if_finished(meeting: Meeting) -> None:
+    require_open_record(meeting)
     if meeting.state in FINISHED:
         raise rules.conflict(
             _(
@@ -244,8 +246,15 @@ def close_session(db: Session, meeting: Meeting, *, actor: Actor) -> Meeting:
 
 def archive(db: Session, meeting: Meeting, *, actor: Actor) -> Meeting:
     """closed -> archived (read-only from then on)."""
-    _move(db, meeting, actor, "archive", MeetingState.archived)
+    mark_archived(db, meeting, actor=actor)
     db.commit()
+    return meeting
+
+
+def mark_archived(db: Session, meeting: Meeting, *, actor: Actor) -> Meeting:
+    """closed -> archived in the caller's transaction (the approval of the final minutes)."""
+    _move(db, meeting, actor, "archive", MeetingState.archived)
+    announce.queue(db, MeetingChanged, meeting.id or 0, state=meeting.state)
     return meeting
 
 

@@ -6,6 +6,7 @@ from sqlmodel import Session, or_, select
 
 from meetings.agenda.models import Meeting, MeetingState
 from meetings.archive.audit import Actor, record
+from meetings.archive.guard import require_open_record
 from meetings.attendance.models import Answer, Participant, ParticipantRole, Presence
 from meetings.db import utcnow
 from meetings.errors import Refusal
@@ -48,6 +49,7 @@ def audience(db: Session, meeting_id: int) -> list[int]:
 
 def invite_body(db: Session, meeting: Meeting, *, actor: Actor) -> list[int]:
     """Invite every seat of the meeting's body (once); return the invited user ids."""
+    require_open_record(meeting)
     existing = {row.user_id for row in participants(db, meeting.id or 0)}
     invited = []
     for seat in org_queries.seats(db, meeting.body_id):
@@ -83,6 +85,7 @@ def add_guest(
     title: str = "",
 ) -> Participant:
     """Invite a guest (a person or an agency) or a bridge point; they have no vote."""
+    require_open_record(meeting)
     if meeting.state not in OPEN_FOR_ANSWERS:
         raise Refusal(_("Guests can no longer be invited to this meeting."), status=409)
     if role not in (ParticipantRole.guest, ParticipantRole.bridge_point):
@@ -134,6 +137,7 @@ def answer(
     substitute_id: int | None = None,
 ) -> Participant:
     """Answer an invitation: attend, absent with a reason, or send a named substitute."""
+    require_open_record(meeting)
     if meeting.state not in OPEN_FOR_ANSWERS[1:]:
         raise Refusal(_("Answers are closed for this meeting."), status=409)
     if reply not in (Answer.attend, Answer.absent, Answer.substitute):
@@ -191,6 +195,7 @@ def check_in(
     db: Session, meeting: Meeting, row: Participant, *, actor: Actor, presence: str
 ) -> Participant:
     """Record arrival, in the room or remote; arriving after the opening is late arrival."""
+    require_open_record(meeting)
     if meeting.state != MeetingState.in_session:
         raise Refusal(_("Check-in opens when the session opens."), status=409)
     if presence not in (Presence.in_room, Presence.remote):
@@ -208,6 +213,7 @@ def check_in(
 
 def check_out(db: Session, meeting: Meeting, row: Participant, *, actor: Actor) -> Participant:
     """Record an early departure; the person no longer counts as present."""
+    require_open_record(meeting)
     if meeting.state != MeetingState.in_session or not row.presence:
         raise Refusal(_("Only someone checked in during the session can leave."), status=409)
     row.left_at = utcnow()

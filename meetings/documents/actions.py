@@ -11,6 +11,7 @@ from meetings.agenda import rules
 from meetings.agenda.access import FINISHED, participation
 from meetings.agenda.models import AgendaItem, Meeting
 from meetings.archive.audit import Actor, record
+from meetings.archive.guard import require_open_record
 from meetings.attendance import actions as attendance
 from meetings.db import utcnow
 from meetings.documents import renditions, text
@@ -31,6 +32,7 @@ from meetings.storage.blobs import BlobStore, Received
 
 
 def _still_open(meeting: Meeting) -> None:
+    require_open_record(meeting)
     if meeting.state in FINISHED:
         raise rules.conflict(_("The meeting is over: its documents can no longer be changed."))
 
@@ -301,6 +303,7 @@ def restrict(
 
 def withdraw(db: Session, meeting: Meeting, document: Document, *, actor: Actor) -> None:
     """A document is withdrawn, never deleted; its versions stay in the record."""
+    require_open_record(meeting)
     if document.withdrawn_at is not None:
         raise rules.conflict(_("This document has already been withdrawn."))
     document.withdrawn_at = utcnow()

@@ -25,6 +25,7 @@ from meetings.agenda.access import FINISHED
 from meetings.agenda.models import Meeting
 from meetings.agenda.queries import names_of
 from meetings.agenda.web import meeting_or_404, require_prepare
+from meetings.archive.guard import require_open_record
 from meetings.attendance import actions as attendance
 from meetings.documents import access, actions, queries, validation
 from meetings.documents.models import Document
@@ -100,6 +101,10 @@ def _document(ctx: Context, meeting: Meeting) -> Document:
 
 
 def _open_for_changes(meeting: Meeting) -> None:
+    try:
+        require_open_record(meeting)
+    except Refusal as refusal:
+        raise HTTPException(409, refusal.message) from None
     if meeting.state in FINISHED:
         raise HTTPException(409, _("The meeting is over: its documents can no longer be changed."))
 

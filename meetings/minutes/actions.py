@@ -14,9 +14,11 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from meetings.agenda import actions as agenda
 from meetings.agenda.items import items
 from meetings.agenda.models import ItemStatus, Meeting, MeetingState
 from meetings.archive.audit import Actor, record
+from meetings.archive.guard import require_open_minutes, require_open_record
 from meetings.attendance.actions import audience
 from meetings.db import utcnow
 from meetings.errors import Refusal
@@ -125,6 +127,7 @@ def _copy_conclusions(db: Session, row: MeetingRecord, minutes: MeetingRecord) -
 def start(db: Session, meeting: Meeting, *, actor: Actor, kind: str) -> MeetingRecord:
     """Start the minutes or the conclusion notice of a meeting, from its opening on: one
     section for the opening and general part, one for every agenda item not withdrawn."""
+    require_open_record(meeting)
     if kind not in (RecordKind.minutes, RecordKind.conclusions):
         raise Refusal(_("Choose the minutes or the conclusion notice."), "kind")
     if meeting.state not in STARTED:
@@ -154,6 +157,7 @@ def add_sections(
 ) -> list[RecordSection]:
     """A section for every agenda item added since the record was started."""
     refuse_if_final(row)
+    require_open_minutes(db, row)
     missing = missing_items(db, row, meeting)
     if not missing:
         raise Refusal(_("Every agenda item already has its section."), status=409)
@@ -223,6 +227,7 @@ def save_section(
     """Save a section over the version it was based on: a new version and its revision. If
     someone saved since, a Conflict with both texts; nothing is stored."""
     refuse_if_final(row)
+    require_open_minutes(db, row)
     if section.record_id != row.id:
         raise Refusal(_("This section is not part of this record."), status=404)
     text, conclusion = _clean(text, "text"), _clean(conclusion, "conclusion")
@@ -253,6 +258,7 @@ def save_section(
 def set_number(db: Session, row: MeetingRecord, *, actor: Actor, number: str) -> MeetingRecord:
     """The number and symbol the clerk gives the record (số, ký hiệu)."""
     refuse_if_final(row)
+    require_open_minutes(db, row)
     number = " ".join(number.split())
     if len(number) > NUMBER_MAX:
         raise Refusal(_("Keep the number under %(max)s characters.", max=NUMBER_MAX), "number")
@@ -266,6 +272,7 @@ def set_number(db: Session, row: MeetingRecord, *, actor: Actor, number: str) ->
 def circulate(db: Session, row: MeetingRecord, meeting: Meeting, *, actor: Actor) -> MeetingRecord:
     """draft -> circulated: every participant is asked for comments."""
     refuse_if_final(row)
+    require_open_minutes(db, row)
     if row.state != RecordState.draft:
         raise Refusal(_("This record has already been circulated."), status=409)
     row.state, row.circulated_at = RecordState.circulated, utcnow()
@@ -294,6 +301,7 @@ def comment(
     section: RecordSection | None = None,
 ) -> RecordComment:
     """A participant's comment on a circulated record, on one section (or on the whole)."""
+    require_open_minutes(db, row)
     if row.state != RecordState.circulated:
         raise Refusal(_("Comments are taken while the record is circulated."), status=409)
     if section is not None and section.record_id != row.id:
@@ -317,8 +325,10 @@ def comment(
 
 
 def approve(db: Session, row: MeetingRecord, *, actor: Actor) -> MeetingRecord:
-    """draft or circulated -> final: approved by the chair, read-only from now on."""
+    """draft or circulated -> final: approved by the chair, read-only from now on. Approving
+    the minutes of a closed meeting archives the meeting in the same transaction."""
     refuse_if_final(row)
+    require_open_minutes(db, row)
     now = utcnow()
     approved = db.execute(
         update(MeetingRecord)
@@ -331,8 +341,28 @@ def approve(db: Session, row: MeetingRecord, *, actor: Actor) -> MeetingRecord:
         refuse_if_final(row)
     db.refresh(row)
     _audit(db, actor, "approved", row)
+    _archive_if_minutes(db, row, actor)
     db.commit()
     return row
+
+
+def _archive_if_minutes(db: Session, row: MeetingRecord, actor: Actor) -> None:
+    """The final minutes complete the meeting's record: a closed meeting becomes archived,
+    once its conclusion notice (if one was started) is final too, so that no draft is frozen
+    half-written. Addenda are made after archiving and never hold it up."""
+    meeting = db.get(Meeting, row.meeting_id)
+    if row.kind == RecordKind.addendum or meeting is None:
+        return
+    if meeting.state != MeetingState.closed:
+        return
+    records = db.exec(
+        select(MeetingRecord.kind, MeetingRecord.state).where(
+            MeetingRecord.meeting_id == meeting.id, MeetingRecord.kind != RecordKind.addendum
+        )
+    ).all()
+    minutes_final = any(k == RecordKind.minutes and st == RecordState.final for k, st in records)
+    if minutes_final and all(st == RecordState.final for _k, st in records):
+        agenda.mark_archived(db, meeting, actor=actor)
 
 
 def addendum(db: Session, row: MeetingRecord, *, actor: Actor) -> MeetingRecord:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from meetings.agenda.models import AgendaItem, Meeting, MeetingState
 from meetings.archive.audit import Actor, record
+from meetings.archive.guard import require_open_record
 from meetings.attendance.models import Answer, Participant
 from meetings.db import utcnow
 from meetings.errors import Refusal
@@ -74,6 +75,7 @@ def create(
     show_running: bool = False,
 ) -> Poll:
     """A draft poll with the body's majority and tie rules (a live vote also its quorum)."""
+    require_open_record(meeting)
     question = " ".join(question.split())
     if not question or len(question) > QUESTION_MAX:
         raise Refusal(
@@ -230,6 +232,7 @@ def open_poll(db: Session, poll: Poll, *, actor: Actor) -> Poll:
     if poll.mode == PollMode.ballot and poll.approved_at is None:
         raise conflict(_("The body's chair approves an opinion ballot before it is sent."))
     meeting = db.get(Meeting, poll.meeting_id) if poll.meeting_id else None
+    require_open_record(meeting)
     if poll.mode == PollMode.live and (meeting is None or meeting.state != MeetingState.in_session):
         raise conflict(_("A live vote opens during the session."))
     if poll.deadline is not None and poll.deadline <= utcnow():

@@ -10,7 +10,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from meetings.agenda.models import Meeting
 from meetings.archive.audit import Actor, record
+from meetings.archive.guard import require_open_record
 from meetings.attendance.models import Participant, Presence
 from meetings.db import utcnow
 from meetings.errors import Refusal
@@ -146,6 +148,7 @@ def cast(
     """Record a vote; durable when this returns. A secret poll returns the voter's receipt."""
     if poll.state != PollState.open:
         raise conflict(_("The poll is not open."))
+    require_open_record(db.get(Meeting, poll.meeting_id) if poll.meeting_id else None)
     if poll.deadline is not None and poll.deadline <= utcnow():
         raise conflict(_("The deadline has passed."))
     voter_id = on_behalf_of or user_id

@@ -22,6 +22,7 @@ from meetings.agenda import api as agenda_api
 from meetings.agenda import builder as agenda_builder
 from meetings.agenda import views as agenda_views
 from meetings.archive import api as archive_api
+from meetings.archive import archive_views as archive_package_views
 from meetings.archive import views as archive_views
 from meetings.attendance import api as attendance_api
 from meetings.attendance import views as attendance_views
@@ -71,6 +72,7 @@ def all_routes() -> list[BaseRoute]:
         *documents_downloads.routes,
         *documents_note_views.routes,
         *archive_views.routes,
+        *archive_package_views.routes,
         *minutes_views.routes,
         *live_views.routes,
         *live_vote_views.routes,

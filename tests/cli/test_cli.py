@@ -36,6 +36,10 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         ["user", "passwd"],
         ["user", "disable"],
         ["token", "create"],
+        ["jobs"],
+        ["audit", "verify"],
+        ["archive", "export"],
+        ["archive", "verify"],
     ):
         with pytest.raises(SystemExit) as stop:
             build_parser().parse_args([*argv, "--help"])
