@@ -16,6 +16,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from meetings.accounts import token_use
 from meetings.config import Config
 from meetings.documents import actions as documents
 from meetings.documents import renditions
@@ -49,12 +50,17 @@ def _remind_tasks(db: Session, _store: BlobStore, _config: Config) -> int:
     return task_reminders.remind_due(db)
 
 
+def _token_uses(db: Session, _store: BlobStore, _config: Config) -> int:
+    return token_use.write(db)
+
+
 JOBS: dict[str, Job] = {
     "documents published at their set time": _publish_due,
     "PDF renditions of Office files": _render,
     "live connections of stopped servers forgotten": _sweep,
     "polls closed at their deadline": _close_ballots,
     "task reminders before and after the due day": _remind_tasks,
+    "API token uses written": _token_uses,
 }
 
 

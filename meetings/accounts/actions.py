@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from meetings.accounts import passwords, sessions, throttle, totp
+from meetings.accounts import passwords, sessions, throttle, token_use, totp
 from meetings.accounts.models import ApiToken, LoginSession, SessionStage, User
 from meetings.archive.audit import Actor, record
 from meetings.config import Config
@@ -245,9 +245,5 @@ def user_for_token(db: Session, token: str) -> User | None:
     user = db.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    now = utcnow()
-    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        row.last_used_at = now
-        db.add(row)
-        db.commit()
+    token_use.note(db, row)
     return user

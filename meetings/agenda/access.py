@@ -64,8 +64,7 @@ def visible(db: Session, viewer: Viewer, meeting_id: int) -> Meeting | None:
     meeting = db.get(Meeting, meeting_id)
     if meeting is None or meeting.organisation_id != viewer.organisation_id:
         return None
-    if may_chair(db, viewer, meeting):
+    # Participants are most of those asking (every tablet in a vote burst): check them first.
+    if meeting.state != MeetingState.draft and participation(db, meeting.id or 0, viewer.user_id):
         return meeting
-    if meeting.state == MeetingState.draft:
-        return None
-    return meeting if participation(db, meeting.id or 0, viewer.user_id) else None
+    return meeting if may_chair(db, viewer, meeting) else None

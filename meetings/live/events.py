@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import ClassVar
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from meetings.agenda.models import Meeting
 
@@ -161,10 +161,13 @@ def next_seq(db: Session, meeting_id: int) -> int:
     The UPDATE locks the meeting row until the transaction ends, so two changes to the same
     meeting get numbers in the order they commit, whichever process makes them.
     """
-    db.execute(
-        update(Meeting).where(col(Meeting.id) == meeting_id).values(live_seq=Meeting.live_seq + 1)
+    taken = db.execute(
+        update(Meeting)
+        .where(col(Meeting.id) == meeting_id)
+        .values(live_seq=Meeting.live_seq + 1)
+        .returning(col(Meeting.live_seq))
     )
-    return int(db.exec(select(Meeting.live_seq).where(Meeting.id == meeting_id)).one())
+    return int(taken.scalar_one())
 
 
 def channel(meeting_id: int) -> str:

@@ -29,6 +29,8 @@ QUEUE_SIZE = 32
 RESYNC = 1013  # "try again later": you fell behind; htmx-ext-ws reconnects, gets a snapshot
 
 HEARTBEAT = 30  # seconds between refreshes of this process's presence rows
+PUSH_PAUSE_PER_SOCKET = 0.000125  # seconds of pause after a push, per socket of the room
+PUSH_PAUSE_MAX = 0.25
 
 # (meeting id, regions, audience, locale) -> HTML; called in a worker thread.
 Renderer = Callable[[int, tuple[str, ...], str, str], str]
@@ -278,6 +280,10 @@ class Hub:
                     await self._fan_out(room, regions)
                 except Exception:
                     log.exception("live fan-out failed for meeting %s", room.meeting_id)
+                # Leave the loop time to send what was just queued and to answer requests before
+                # the next push: the pause grows with the room (0.25 s for 2,000 screens), and
+                # what changes meanwhile is merged into that push.
+                await asyncio.sleep(min(PUSH_PAUSE_MAX, PUSH_PAUSE_PER_SOCKET * len(room.clients)))
 
     async def _fan_out(self, room: Room, regions: tuple[str, ...]) -> None:
         """Render once per (audience, language); the same text to every socket of the group."""

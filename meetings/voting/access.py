@@ -39,15 +39,18 @@ def visible(db: Session, viewer: Viewer, poll_id: int) -> Poll | None:
     poll = db.get(Poll, poll_id)
     if poll is None or poll.organisation_id != viewer.organisation_id:
         return None
-    if may_manage(db, viewer, poll):
+    if poll.state != PollState.draft and _audience(db, viewer, poll):
         return poll
-    if poll.state == PollState.draft:
-        return None
+    return poll if may_manage(db, viewer, poll) else None
+
+
+def _audience(db: Session, viewer: Viewer, poll: Poll) -> bool:
+    """The meeting's participants see a live vote; the body's members see a ballot."""
     if poll.meeting_id is not None:
-        return poll if meeting_access.visible(db, viewer, poll.meeting_id) else None
+        return meeting_access.visible(db, viewer, poll.meeting_id) is not None
     seat = db.exec(
         select(Membership.id).where(
             Membership.body_id == poll.body_id, Membership.user_id == viewer.user_id
         )
     ).first()
-    return poll if seat is not None else None
+    return seat is not None

@@ -98,8 +98,10 @@ def _may_vote_in_the_room(db: Session, poll: Poll, voter_id: int) -> None:
     ).first()
     if row is None or not row.presence or row.left_at is not None:
         raise conflict(_("Check in to the session before you vote."))
+    if row.presence != Presence.remote:
+        return
     body = db.get(Body, poll.body_id)
-    if row.presence == Presence.remote and body is not None and not body.remote_may_vote:
+    if body is not None and not body.remote_may_vote:
         raise conflict(_("This body does not allow voting from a remote site."))
 
 
@@ -176,8 +178,9 @@ def cast(
     _may_vote_in_the_room(db, poll, user_id)
     comment = comment.strip()[:4000]
     choices = _choices(db, poll, option_ids, comment)
-    _hold_open(db, poll)
     receipt = None
+    # The vote's own rows first; then the statements that serialise every writer (the poll row,
+    # the audit chain, the meeting's sequence), so each vote holds them as briefly as it can.
     try:
         if poll.secret:
             receipt = secrets.token_hex(16)
@@ -191,9 +194,7 @@ def cast(
                     comment=comment,
                 )
             )
-            db.flush()
-            record(db, actor, "poll.voted", ("poll", poll.id), voter=voter_id, cast_by=user_id)
-            tell_room(db, poll, VoteCounted)
+            audited: dict[str, object] = {"voter": voter_id, "cast_by": user_id}
         else:
             db.add(
                 Vote(
@@ -205,18 +206,13 @@ def cast(
                     comment=comment,
                 )
             )
-            db.flush()
-            record(
-                db,
-                actor,
-                "poll.voted",
-                ("poll", poll.id),
-                voter=voter_id,
-                cast_by=user_id,
-                choices=choices,
-            )
-            tell_room(db, poll, VoteCounted)
-        _drop_draft(db, poll, voter_id)
+            audited = {"voter": voter_id, "cast_by": user_id, "choices": choices}
+        if poll.mode != PollMode.live:
+            _drop_draft(db, poll, voter_id)
+        db.flush()
+        _hold_open(db, poll)
+        record(db, actor, "poll.voted", ("poll", poll.id), **audited)
+        tell_room(db, poll, VoteCounted)
         db.commit()
     except IntegrityError:
         db.rollback()

@@ -8,6 +8,7 @@ import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -17,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from meetings import config as config_module
 from meetings import jobs
 from meetings.accounts import api as accounts_api
+from meetings.accounts import token_use
 from meetings.accounts import views as accounts_views
 from meetings.agenda import api as agenda_api
 from meetings.agenda import builder as agenda_builder
@@ -125,6 +127,8 @@ def create_app(config: Config | None = None) -> Starlette:
                 with contextlib.suppress(asyncio.CancelledError):
                     await runner
             announce.detach(engine)
+            with Session(engine) as db:
+                token_use.write(db)
             await hub.stop()
             await broadcast.disconnect()
             engine.dispose()

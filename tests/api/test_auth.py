@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from meetings import jobs
 from meetings.accounts import actions as account_actions
 from meetings.accounts.models import ApiToken, User
 from meetings.accounts.users import set_active
 from meetings.archive.audit import Actor
+from meetings.config import Config
 from meetings.organisations.models import Body
+from meetings.storage.blobs import LocalBlobStore
 from tests.api.support import Headers, assert_error, count
 from tests.client import Client
 from tests.factories import Factory
@@ -178,3 +182,23 @@ def test_api_change_without_any_credentials_is_401_not_a_csrf_error(factory: Fac
         response = anonymous.post(f"/api/v1/organisations/{org.id}/bodies", json={"name": "X"})
     assert_error(response, 401, "unauthorised")
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_a_tokens_use_is_written_by_the_jobs_not_by_the_request(
+    client: Client, factory: Factory, db: Session, bearer: Bearer, engine: Engine, config: Config
+) -> None:
+    user = factory.user(organisation=factory.organisation())
+    headers = bearer(user)
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    token = db.exec(select(ApiToken).where(ApiToken.user_id == user.id)).one()
+    assert token.last_used_at is None, "the request itself writes nothing"
+    done = jobs.run_once(engine, LocalBlobStore(config.storage_dir), config)
+    assert done["API token uses written"] == 1
+    db.refresh(token)
+    assert token.last_used_at is not None
+    first = token.last_used_at
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    done = jobs.run_once(engine, LocalBlobStore(config.storage_dir), config)
+    assert done["API token uses written"] == 0, "used again within the minute: not noted again"
+    db.refresh(token)
+    assert token.last_used_at == first
