@@ -37,6 +37,7 @@ from meetings.exports.official import (
     Heading,
     OfficialDocument,
     Paragraph,
+    Signature,
     Table,
 )
 
@@ -330,21 +331,31 @@ def _table(word: Word, table: Table) -> None:
 
 
 def _closing(word: Word, document: OfficialDocument) -> None:
+    """Recipients on the left, the signature on the right; when a second person signs (the
+    secretary of minutes), both signatures side by side and the recipients below."""
     _paragraph(word, after=6)
-    table = _grid(word, 1, (CLOSING_SPLIT, 1 - CLOSING_SPLIT), None)
-    keep = OxmlElement("w:cantSplit")  # recipients and signature stay on one page
-    table.rows[0]._tr.get_or_add_trPr().append(keep)
-    recipients, signer = table.rows[0].cells
+    rows = 2 if document.witness else 1
+    table = _grid(word, rows, (CLOSING_SPLIT, 1 - CLOSING_SPLIT), None)
+    for row in table.rows:  # recipients and signatures stay on one page
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if document.witness:
+        _sign(table.rows[0].cells[0], document.witness, document)
+        recipients = table.rows[1].cells[0]
+    else:
+        recipients = table.rows[0].cells[0]
     heading = _paragraph(recipients, "left", first=True)
     _run(heading, document.forms.recipients, SIZES["recipients_heading"], bold=True, italic=True)
     for line in document.recipient_lines:
         _run(_paragraph(recipients, "left"), line, SIZES["recipients"])
-    if document.signature is None:
-        return
-    lines = document.signature.lines(document.language)
+    if document.signature is not None:
+        _sign(table.rows[0].cells[1], document.signature, document)
+
+
+def _sign(cell: Container, signature: Signature, document: OfficialDocument) -> None:
+    lines = signature.lines(document.language)
     for index, line in enumerate(lines):
-        _text(signer, line, SIZES["signature"], first=index == 0, bold=True)
-    name = _text(signer, document.signature.name, SIZES["signature"], bold=True)
+        _text(cell, line, SIZES["signature"], first=index == 0, bold=True)
+    name = _text(cell, signature.name, SIZES["signature"], bold=True)
     name.paragraph_format.space_before = Pt(72)  # room for the signature and the seal
 
 

@@ -200,6 +200,7 @@ class OfficialDocument:
     blocks: tuple[Block, ...] = ()
     recipients: tuple[str, ...] = ()
     signature: Signature | None = None
+    witness: Signature | None = None  # a second signer on the left: the secretary of minutes
     author: str = field(default="", compare=False)  # for the file's properties only
 
     @property

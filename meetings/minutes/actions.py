@@ -39,10 +39,10 @@ COMMENT_MAX = 4000
 NUMBER_MAX = 64
 # Minutes are drafted from the opening of the session on.
 STARTED = (MeetingState.in_session, MeetingState.closed, MeetingState.archived)
-NOTICES = {
-    RecordKind.minutes: "minutes_circulated",
-    RecordKind.conclusions: "conclusions_circulated",
-    RecordKind.addendum: "addendum_circulated",
+NOTICES = {  # what the participants are told: (circulated, approved)
+    RecordKind.minutes: ("minutes_circulated", "minutes_approved"),
+    RecordKind.conclusions: ("conclusions_circulated", "conclusions_approved"),
+    RecordKind.addendum: ("addendum_circulated", "addendum_approved"),
 }
 
 
@@ -277,19 +277,25 @@ def circulate(db: Session, row: MeetingRecord, meeting: Meeting, *, actor: Actor
         raise Refusal(_("This record has already been circulated."), status=409)
     row.state, row.circulated_at = RecordState.circulated, utcnow()
     db.add(row)
-    readers = [uid for uid in [*audience(db, meeting.id or 0), meeting.chair_id]]
+    _tell_participants(db, row, meeting, actor, NOTICES[RecordKind(row.kind)][0])
+    _audit(db, actor, "circulated", row)
+    db.commit()
+    return row
+
+
+def _tell_participants(
+    db: Session, row: MeetingRecord, meeting: Meeting, actor: Actor, kind: str
+) -> None:
+    readers = [*audience(db, meeting.id or 0), meeting.chair_id]
     notify(
         db,
         [uid for uid in readers if uid != actor.user_id],
-        NOTICES[RecordKind(row.kind)],
+        kind,
         organisation_id=row.organisation_id,
         meeting_id=meeting.id,
         title=meeting.title,
         record_id=row.id,
     )
-    _audit(db, actor, "circulated", row)
-    db.commit()
-    return row
 
 
 def comment(
@@ -341,17 +347,19 @@ def approve(db: Session, row: MeetingRecord, *, actor: Actor) -> MeetingRecord:
         refuse_if_final(row)
     db.refresh(row)
     _audit(db, actor, "approved", row)
-    _archive_if_minutes(db, row, actor)
+    meeting = db.get(Meeting, row.meeting_id)
+    assert meeting is not None
+    _tell_participants(db, row, meeting, actor, NOTICES[RecordKind(row.kind)][1])
+    _archive_if_minutes(db, row, meeting, actor)
     db.commit()
     return row
 
 
-def _archive_if_minutes(db: Session, row: MeetingRecord, actor: Actor) -> None:
+def _archive_if_minutes(db: Session, row: MeetingRecord, meeting: Meeting, actor: Actor) -> None:
     """The final minutes complete the meeting's record: a closed meeting becomes archived,
     once its conclusion notice (if one was started) is final too, so that no draft is frozen
     half-written. Addenda are made after archiving and never hold it up."""
-    meeting = db.get(Meeting, row.meeting_id)
-    if row.kind == RecordKind.addendum or meeting is None:
+    if row.kind == RecordKind.addendum:
         return
     if meeting.state != MeetingState.closed:
         return

@@ -72,6 +72,7 @@ def _document(
         blocks=tuple(_blocks(db, record, meeting, kind)),
         recipients=(_("The participants of the meeting"),),
         signature=_signature(db, meeting),
+        witness=_secretary(db, record) if kind != RecordKind.conclusions else None,
         author=issuer,
     )
 
@@ -140,3 +141,11 @@ def _signature(db: Session, meeting: Meeting) -> Signature | None:
         return None
     name = names_of(db, {meeting.chair_id}).get(meeting.chair_id, "")
     return Signature(position=_("Chair"), name=name)
+
+
+def _secretary(db: Session, record: MeetingRecord) -> Signature | None:
+    """Minutes are signed by the secretary who took them as well, on the left."""
+    if record.created_by is None:
+        return None
+    name = names_of(db, {record.created_by}).get(record.created_by, "")
+    return Signature(position=_("Secretary"), name=name)

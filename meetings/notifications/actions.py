@@ -50,6 +50,9 @@ MESSAGES = {
     "addendum_circulated": N_(
         "An addendum to the records of “%(title)s” is circulated for your comments."
     ),
+    "minutes_approved": N_("The minutes of “%(title)s” are approved and final."),
+    "conclusions_approved": N_("The conclusion notice of “%(title)s” is approved and final."),
+    "addendum_approved": N_("An addendum to the records of “%(title)s” is approved and final."),
 }
 
 

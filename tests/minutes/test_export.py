@@ -4,7 +4,10 @@ Word and PDF; for whoever may read the record."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from docx import Document as WordDocument
 from sqlmodel import Session
 
 from meetings.minutes import actions
@@ -52,8 +55,14 @@ def test_the_final_minutes_as_word_say_what_happened_and_what_was_written(
     assert "Thứ Trưởng Phạm" in text and "Bộ Trưởng 3, Bộ trưởng: Đi công tác" in text
     assert "1. Nội dung 1" in text and "Bộ Trưởng 1 (Về điều 5)" in text
     assert "Bộ Tư pháp trình bày dự thảo." in text and "Thống nhất thông qua." in text
-    assert "Thủ Tướng Nguyễn" in text
     assert "Draft" not in text
+    closing = WordDocument(io.BytesIO(word.content)).tables[-1]
+    secretary, chair = ([p.text for p in cell.paragraphs] for cell in closing.rows[0].cells)
+    assert secretary == ["THƯ KÝ", h.s.secretary.name], "the secretary signs on the left"
+    assert chair == ["CHỦ TỌA", "Thủ Tướng Nguyễn"], "the chair on the right"
+    assert closing.rows[1].cells[0].paragraphs[0].text == "Nơi nhận:"
+    printed = pdf_text(client.get(f"/records/{record.id}.pdf?lang=en").content)
+    assert "SECRETARY" in printed and "CHAIR" in printed and h.s.secretary.name in printed
 
 
 def test_the_conclusion_notice_as_pdf(client: Client, db: Session, h: Held) -> None:
@@ -67,6 +76,7 @@ def test_the_conclusion_notice_as_pdf(client: Client, db: Session, h: Held) -> N
     assert "NOTICE" in text and "Conclusions of the meeting" in text
     assert "Giao Bộ Tư pháp hoàn thiện dự thảo." in text
     assert "Draft, not approved yet." in text
+    assert "SECRETARY" not in text, "a notice has one signature"
 
 
 def test_a_draft_is_not_downloaded_by_a_member(client: Client, h: Held) -> None:

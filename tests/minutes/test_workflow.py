@@ -117,6 +117,17 @@ def test_the_chair_approves_and_the_record_is_final_and_read_only(db: Session, h
         assert refused(move).status == 409
     assert reloaded(db, record).number == ""
     assert section_of(db, record, h.item).version == 0
+    told = db.exec(select(Notification).where(Notification.kind == "minutes_approved")).all()
+    expected = {*(m.id for m in h.s.members), h.substitute.id}
+    assert {n.user_id for n in told} == expected, "everyone but the chair who approved"
+    assert json.loads(told[0].data)["record_id"] == record.id
+    i18n.set_locale("en")
+    try:
+        assert message(told[0]) == (
+            "The minutes of “Phiên họp Chính phủ thường kỳ” are approved and final."
+        )
+    finally:
+        i18n.set_locale("vi")
 
 
 def test_a_final_record_is_corrected_by_an_addendum_approved_on_its_own(
