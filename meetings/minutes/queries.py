@@ -163,3 +163,16 @@ def diff(before: str, after: str) -> list[Piece]:
 
 def changed(pieces: list[Piece]) -> bool:
     return any(piece.kind != "same" for piece in pieces)
+
+
+def section_in(
+    db: Session, organisation_id: int, section_id: int
+) -> tuple[RecordSection, Meeting] | None:
+    """A section of a record of one of the organisation's meetings, with that meeting (what a
+    follow-up task names as its source)."""
+    section = db.get(RecordSection, section_id)
+    record = db.get(MeetingRecord, section.record_id) if section else None
+    meeting = db.get(Meeting, record.meeting_id) if record else None
+    if section is None or meeting is None or meeting.organisation_id != organisation_id:
+        return None
+    return section, meeting

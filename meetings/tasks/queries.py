@@ -14,7 +14,8 @@ from sqlmodel import Session, col, or_, select
 from meetings.agenda.access import Viewer
 from meetings.agenda.models import AgendaItem, Meeting
 from meetings.agenda.queries import body_names, names_of
-from meetings.minutes.models import MeetingRecord, RecordSection
+from meetings.minutes import queries as minutes_queries
+from meetings.minutes.models import RecordSection
 from meetings.tasks import access
 from meetings.tasks.models import Task, TaskAttachment, TaskState, TaskUpdate
 
@@ -151,14 +152,11 @@ class Source:
 
 
 def source(db: Session, organisation_id: int, section_id: int) -> Source | None:
-    """A conclusion of the organisation's meetings, or None.
-
-    A read of the minutes' tables, kept here until the minutes area offers it."""
-    section = db.get(RecordSection, section_id)
-    record = db.get(MeetingRecord, section.record_id) if section else None
-    meeting = db.get(Meeting, record.meeting_id) if record else None
-    if section is None or meeting is None or meeting.organisation_id != organisation_id:
+    """A conclusion of the organisation's meetings, or None."""
+    found = minutes_queries.section_in(db, organisation_id, section_id)
+    if found is None:
         return None
+    section, meeting = found
     item = db.get(AgendaItem, section.item_id) if section.item_id else None
     return Source(section, meeting, item)
 

@@ -33,7 +33,7 @@ from meetings.voting.models import (
     PollState,
     SecretBallot,
 )
-from meetings.voting.queries import eligible_of, voted
+from meetings.voting.queries import eligible_of, voted, voting_seats
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,16 @@ def tell_room(db: Session, poll: Poll, cls: type[Event] = PollChanged) -> None:
         announce.queue(db, cls, poll.meeting_id, poll_id=poll.id or 0)
 
 
+def checked_question(question: str) -> str:
+    """The question on one line, refused when blank or too long."""
+    question = " ".join(question.split())
+    if not question or len(question) > QUESTION_MAX:
+        raise Refusal(
+            _("Write the question (at most %(max)s characters).", max=QUESTION_MAX), "question"
+        )
+    return question
+
+
 def create(
     db: Session,
     body: Body,
@@ -76,11 +86,7 @@ def create(
 ) -> Poll:
     """A draft poll with the body's majority and tie rules (a live vote also its quorum)."""
     require_open_record(meeting)
-    question = " ".join(question.split())
-    if not question or len(question) > QUESTION_MAX:
-        raise Refusal(
-            _("Write the question (at most %(max)s characters).", max=QUESTION_MAX), "question"
-        )
+    question = checked_question(question)
     if mode not in PollMode.__members__:
         raise Refusal(_("Choose a live vote or an opinion ballot."), "mode")
     if mode == PollMode.live and (meeting is None or meeting.body_id != body.id):
@@ -150,13 +156,7 @@ def create(
 def _voters(db: Session, poll: Poll, meeting: Meeting | None) -> list[Eligible]:
     """The body's voting members with their weights; in a meeting whose body lets substitutes
     vote, a member's substitute votes in their place."""
-    seats = db.exec(
-        select(Membership).where(
-            Membership.body_id == poll.body_id,
-            col(Membership.voting_right).is_(True),
-            col(Membership.role).in_((BodyRole.member, BodyRole.chair)),
-        )
-    ).all()
+    seats = voting_seats(db, poll.body_id)
     body = db.get(Body, poll.body_id)
     stand_ins: dict[int, int] = {}
     if meeting is not None and body is not None and body.substitutes_may_vote:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from meetings.agenda.access import Viewer
 from meetings.agenda.queries import body_names, names_of
-from meetings.organisations.models import BodyRole, Membership
+from meetings.organisations.models import Membership
 from meetings.voting import access
 from meetings.voting.models import (
     AnswerDraft,
@@ -23,11 +23,10 @@ from meetings.voting.models import (
     Turnout,
     Vote,
 )
-from meetings.voting.queries import eligible_of, label, options_of, voted
+from meetings.voting.queries import eligible_of, label, options_of, voted, voting_seats
 
 OPEN, DONE = (PollState.open,), (PollState.closed, PollState.published, PollState.cancelled)
 DONE_SHOWN = 50
-VOTING_ROLES = (BodyRole.member, BodyRole.chair)
 
 
 @dataclass(frozen=True)
@@ -143,12 +142,7 @@ class Recipient:
 def _would_be_asked(db: Session, poll: Poll) -> list[int]:
     """Before a ballot is sent: the voting members and chair it will go to (as open_poll
     freezes them)."""
-    query = select(Membership.user_id).where(
-        Membership.body_id == poll.body_id,
-        col(Membership.voting_right).is_(True),
-        col(Membership.role).in_(VOTING_ROLES),
-    )
-    return list(db.exec(query))
+    return [seat.user_id for seat in voting_seats(db, poll.body_id)]
 
 
 def _answer_times(db: Session, poll: Poll) -> dict[int, datetime | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, func, select
 
 from meetings.i18n import N_, _
+from meetings.organisations.models import BodyRole, Membership
 from meetings.voting.models import (
     Eligible,
     Meaning,
@@ -71,3 +72,13 @@ def shown_in_room(
     states = [PollState.closed, PollState.published] + ([PollState.draft] if drafts else [])
     query = live.where(Poll.item_id == item_id, col(Poll.state).in_(states))
     return db.exec(query.order_by(col(Poll.id).desc())).first()
+
+
+def voting_seats(db: Session, body_id: int) -> list[Membership]:
+    """The seats of the body that vote: its members and chair with the right to vote."""
+    query = select(Membership).where(
+        Membership.body_id == body_id,
+        col(Membership.voting_right).is_(True),
+        col(Membership.role).in_((BodyRole.member, BodyRole.chair)),
+    )
+    return list(db.exec(query))

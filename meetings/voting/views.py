@@ -99,11 +99,7 @@ def _body(ctx: Context, choices: list[tuple[int, str]]) -> Body:
 def _question(ctx: Context) -> str:
     """Checked before the files are read, so that a blank question does not cost the files
     chosen; actions.create checks it again."""
-    question = " ".join(ctx.field("question").split())
-    if not question or len(question) > actions.QUESTION_MAX:
-        message = _("Write the question (at most %(max)s characters).", max=actions.QUESTION_MAX)
-        raise Refusal(message, "question")
-    return question
+    return actions.checked_question(ctx.field("question"))
 
 
 def _new_form(
