@@ -77,6 +77,11 @@ class Room:
     clients: set[Client] = field(default_factory=set)
     listening: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    # Events received so far, and the snapshots rendered since the last one, by (audience,
+    # locale), with the count of events when each began: sockets joining between two events
+    # share one rendering.
+    events: int = 0
+    snapshots: dict[tuple[str, str], tuple[int, asyncio.Future[str]]] = field(default_factory=dict)
 
 
 def _changed(meeting_id: int, messages: list[str]) -> tuple[str, ...]:
@@ -212,7 +217,7 @@ class Hub:
         room = await self._join(client, meeting_id)
         sender = client.sender = asyncio.create_task(client.send_queued())
         try:
-            snapshot = await self._render(meeting_id, (), (client.audience, client.locale))
+            snapshot = await self._snapshot(room, (client.audience, client.locale))
             if snapshot:
                 client.offer(snapshot)
             # After the snapshot, so that the snapshot is always the first message.
@@ -256,6 +261,26 @@ class Hub:
         await room.listening.wait()
         return room
 
+    async def _snapshot(self, room: Room, group: tuple[str, str]) -> str:
+        """Every region, for a socket that has just joined. The regions depend only on the
+        audience and the language, so the sockets that join between two events share one
+        rendering (2,000 screens reconnecting after a restart cost a few); a rendering that an
+        event overtook is not shared, and whoever waited for it renders afresh."""
+        shared = room.snapshots.get(group)
+        if shared is None or shared[0] != room.events:
+            shared = (room.events, asyncio.ensure_future(self._render(room.meeting_id, (), group)))
+            room.snapshots[group] = shared
+        began, rendering = shared
+        try:
+            text = await asyncio.shield(rendering)
+        except Exception:
+            if room.snapshots.get(group) is shared:
+                del room.snapshots[group]
+            raise
+        if began != room.events:
+            return await self._render(room.meeting_id, (), group)
+        return text
+
     async def _leave(self, client: Client, room: Room) -> None:
         room.clients.discard(client)
         if not room.clients and self.rooms.get(room.meeting_id) is room:
@@ -276,6 +301,8 @@ class Hub:
                 regions = _merge(regions, _changed(room.meeting_id, waiting))
                 if not regions:
                     continue
+                room.events += 1
+                room.snapshots.clear()
                 try:
                     await self._fan_out(room, regions)
                 except Exception:

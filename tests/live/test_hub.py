@@ -137,6 +137,68 @@ def test_events_that_come_while_rendering_are_merged_and_the_last_push_is_the_la
     run(scenario)
 
 
+def test_sockets_joining_between_two_events_share_one_snapshot() -> None:
+    async def scenario() -> None:
+        hub, rendered = hub_with_counter()
+        await hub.broadcast.connect()
+        await hub.start()
+        peers = [Peer() for _ in range(5)]
+        tasks = [
+            asyncio.create_task(hub.serve(Client(peer, n, "screen", "vi"), 9))  # type: ignore[arg-type]
+            for n, peer in enumerate(peers[:4])
+        ]
+        await until(lambda: all(p.sent for p in peers[:4]))
+        assert rendered == [("screen", "vi")], "four screens, one rendering"
+        assert len({p.sent[0] for p in peers[:4]}) == 1
+        hub.announce(AttendanceChanged(meeting_id=9, seq=1))
+        await until(lambda: all(len(p.sent) == 2 for p in peers[:4]))
+        tasks.append(asyncio.create_task(hub.serve(Client(peers[4], 5, "screen", "vi"), 9)))  # type: ignore[arg-type]
+        await until(lambda: peers[4].sent)
+        assert len(rendered) == 3, "after the event, a fresh snapshot"
+        assert peers[4].sent[0] != peers[0].sent[0]
+        for peer in peers:
+            await peer.close()
+        await asyncio.gather(*tasks)
+        await hub.stop()
+        await hub.broadcast.disconnect()
+
+    run(scenario)
+
+
+def test_a_snapshot_overtaken_by_an_event_is_rendered_again() -> None:
+    async def scenario() -> None:
+        state = {"n": 0, "slow": True}
+
+        def render(meeting_id: int, regions: tuple[str, ...], audience: str, locale: str) -> str:
+            seen = state["n"]
+            if state["slow"] and not regions:
+                state["slow"] = False
+                time.sleep(0.3)  # the first snapshot reads the old state, then takes a while
+            return f"<div id='r'>{seen}</div>"
+
+        hub = Hub(from_url(BROADCAST_URL), render)
+        await hub.broadcast.connect()
+        await hub.start()
+        watcher, joiner = Peer(), Peer()
+        first = asyncio.create_task(hub.serve(Client(watcher, 1, "screen", "vi"), 10))  # type: ignore[arg-type]
+        await until(lambda: 10 in hub.rooms and hub.rooms[10].snapshots)
+        second = asyncio.create_task(hub.serve(Client(joiner, 2, "screen", "vi"), 10))  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)
+        state["n"] = 1
+        hub.announce(AttendanceChanged(meeting_id=10, seq=1))
+        # Each gets the push and its snapshot, in whichever order, and both show the new state.
+        await until(lambda: len(watcher.sent) == len(joiner.sent) == 2)
+        await asyncio.sleep(0.1)
+        assert watcher.sent == joiner.sent == ["<div id='r'>1</div>"] * 2
+        for peer in (watcher, joiner):
+            await peer.close()
+        await asyncio.gather(first, second)
+        await hub.stop()
+        await hub.broadcast.disconnect()
+
+    run(scenario)
+
+
 def test_a_socket_that_stops_reading_is_dropped_and_the_others_go_on() -> None:
     async def scenario() -> None:
         hub, _ = hub_with_counter()
