@@ -1,17 +1,20 @@
 """Changes to an opinion ballot while it is still a draft, beside actions.create: its
-description and the files sent with it. Each is one transaction with its audit entry; once the
-ballot is sent, what the members received stays as it was."""
+question and deadline, its description and the files sent with it. Each is one transaction
+with its audit entry; once the ballot is sent, what the members received stays as it was."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlmodel import Session
 
 from meetings.archive.audit import Actor, record
+from meetings.db import utcnow
 from meetings.documents.validation import Checked
 from meetings.errors import Refusal
 from meetings.i18n import _
 from meetings.storage.blobs import BlobStore
-from meetings.voting.actions import conflict
+from meetings.voting.actions import checked_question, conflict
 from meetings.voting.models import Poll, PollAttachment, PollMode, PollState
 
 DESCRIPTION_MAX = 5000
@@ -19,7 +22,33 @@ DESCRIPTION_MAX = 5000
 
 def _drafted(poll: Poll) -> None:
     if poll.mode != PollMode.ballot or poll.state != PollState.draft:
-        raise conflict(_("A ballot's description and files change only while it is a draft."))
+        raise conflict(_("A ballot changes only while it is a draft."))
+
+
+def restate(db: Session, poll: Poll, *, actor: Actor, question: str, deadline: datetime) -> bool:
+    """Change a drafted ballot's question or deadline; True if anything changed. The chair
+    approved what they read: a change withdraws the approval, and the chair approves again."""
+    _drafted(poll)
+    question = checked_question(question)
+    if deadline <= utcnow():
+        raise Refusal(_("The deadline has passed: set a later one."), "deadline")
+    if question == poll.question and deadline == poll.deadline:
+        return False
+    withdrawn = poll.approved_at is not None
+    poll.question, poll.deadline = question, deadline
+    poll.approved_at, poll.approved_by = None, None
+    db.add(poll)
+    record(
+        db,
+        actor,
+        "poll.restated",
+        ("poll", poll.id),
+        question=question,
+        deadline=deadline.isoformat(),
+        approval_withdrawn=withdrawn,
+    )
+    db.commit()
+    return True
 
 
 def check_description(description: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
@@ -88,9 +89,12 @@ def _result(poll: Poll | None) -> dict[str, Any]:
 def _running(ctx: Context, poll: Poll) -> dict[str, Any]:
     """What the secretariat and the chair see."""
     seat = org_queries.seat_of(ctx.db, poll.body_id, user_id(ctx))
+    zone = ZoneInfo(ctx.organisation.timezone if ctx.organisation else ctx.config.timezone)
+    deadline = poll.deadline.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if poll.deadline else ""
     return {
         "is_chair": seat is not None and seat.role == BodyRole.chair,
         "recipients": ballot_queries.recipients(ctx.db, poll),
+        "deadline_input": deadline,  # as the datetime-local field shows it
     }
 
 

@@ -211,6 +211,30 @@ def _published(ctx: Context, poll: Poll) -> str:
     return _("The result has been published to the members.")
 
 
+@page()
+def poll_restate(ctx: Context) -> Response:
+    """The secretariat changes a drafted ballot's question or deadline."""
+    poll = managed_or_403(ctx)
+    was_approved = poll.approved_at is not None
+    try:
+        changed = draft_changes.restate(
+            ctx.db, poll, actor=ctx.actor, question=_question(ctx), deadline=_deadline(ctx)
+        )
+    except Refusal as refusal:
+        status, at = refused(ctx, refusal)
+        if status != 422:
+            raise HTTPException(status, refusal.message) from None
+        typed = {"restate": {name: ctx.field(name) for name in ("question", "deadline")}}
+        return render_poll(ctx, poll, status=status, errors={"restate": at}, typed=typed)
+    if not changed:
+        ctx.flash(_("Nothing has changed."))
+    elif was_approved:
+        ctx.flash(_("The ballot has been changed: the body's chair approves it again."))
+    else:
+        ctx.flash(_("The ballot has been changed."))
+    return ctx.redirect(poll_url(poll))
+
+
 RUN: dict[str, Callable[[Context, Poll], str]] = {
     "approve": _approved,
     "send": _sent,
@@ -242,6 +266,7 @@ routes = [
     Route("/ballots", ballot_list),
     Route("/ballots/new", ballot_new, methods=["GET", "POST"]),
     Route(POLL, poll_view),
+    Route(f"{POLL}/restate", poll_restate, methods=["POST"]),
     *(
         Route(f"{POLL}/{name}", _transition_page(name, run), methods=["POST"])
         for name, run in RUN.items()
