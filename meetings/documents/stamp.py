@@ -2,11 +2,8 @@
 
 The stamp is drawn in each page's own content (a faint diagonal across the page and a footer
 line), so it prints and cannot be hidden by switching annotations off, as a FreeText
-annotation could. It is drawn in Helvetica, one of the standard PDF fonts that every viewer
-has: those fonts have no glyphs for Vietnamese letters (ư, ơ, ạ, đ ...), and embedding a
-TrueType font with pypdf needs fontTools, which we do not depend on. So the page shows the
-text folded to ASCII with its capitals kept ("Nguyen Van An"), and the document's /Subject
-keeps the Vietnamese original.
+annotation could. Its font is embedded, cut down to the stamp's letters, so Vietnamese names
+show as written (meetings.documents.stamp_font); the document's /Subject keeps the lines too.
 
 The copy is a temporary file for one reader: it is never cached nor stored as a blob. The
 same source and lines give the same bytes, so the ranges of one reading fit together.
@@ -21,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -32,14 +28,11 @@ from pypdf.generic import (
     PdfObject,
 )
 
-from meetings.text import fold, nfc
+from meetings.documents.stamp_font import Face, Helvetica, face_for
+from meetings.text import nfc
 
 FONT = NameObject("/ECabinetStamp")
 FAINT = NameObject("/ECabinetStampFaint")
-ENCODING = "cp1252"  # Helvetica with /WinAnsiEncoding
-# pypdf's widths of the standard fonts (from Adobe's AFM files; a private module, so a
-# pypdf upgrade may move it), to fit the text to the page.
-WIDTHS = CORE_FONT_METRICS["Helvetica"].character_widths
 FOOTER_SIZE = 7.0
 MARGIN = 12.0  # the footer's distance from the page's edges
 DIAGONAL_SIZE = 36.0  # at most; smaller when the text is long or the page small
@@ -50,20 +43,22 @@ RED = "0.75 0 0 rg"  # the colour of "MẬT" stamps
 
 def stamped(source: Path, target_dir: Path, lines: list[str]) -> Path:
     """A copy of the PDF, in target_dir, with the lines on every page; the caller deletes it."""
-    shown = [folded(line) for line in lines]
+    face = face_for(lines)
+    shown = [face.shown(line) for line in lines]
     with source.open("rb") as handle:  # a file, not a path: pypdf reads a path whole
         writer = PdfWriter(clone_from=PdfReader(handle))
         opening = _stream(writer, b"q\n")
-        font, faint = writer._add_object(_font()), writer._add_object(_faint())
+        font = writer._add_object(face.objects(writer._add_object))
+        faint = writer._add_object(_faint())
         for page in writer.pages:
-            _stamp(writer, page, shown, opening, font, faint)
+            _stamp(writer, page, face, shown, opening, font, faint)
         writer.add_metadata({"/Subject": " · ".join(nfc(line) for line in lines)})
         return _write(writer, target_dir)
 
 
 def folded(text: str) -> str:
     """What Helvetica can show: "Nguyễn Văn Ân · MẬT" -> "Nguyen Van An · MAT"."""
-    return "".join(fold(ch).upper() if ch.isupper() else fold(ch) for ch in nfc(text))
+    return Helvetica().shown(text)
 
 
 def _write(writer: PdfWriter, target_dir: Path) -> Path:
@@ -78,17 +73,6 @@ def _write(writer: PdfWriter, target_dir: Path) -> Path:
         path.unlink(missing_ok=True)
         raise
     return path
-
-
-def _font() -> DictionaryObject:
-    return DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
 
 
 def _faint() -> DictionaryObject:
@@ -115,6 +99,7 @@ def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
 def _stamp(
     writer: PdfWriter,
     page: PageObject,
+    face: Face,
     shown: list[str],
     opening: IndirectObject,
     font: IndirectObject,
@@ -124,7 +109,7 @@ def _stamp(
     resources = _dictionary(page, "/Resources")
     _dictionary(resources, "/Font")[FONT] = font
     _dictionary(resources, "/ExtGState")[FAINT] = faint
-    stamp = _stream(writer, b"Q\n" + _drawing(page, shown))
+    stamp = _stream(writer, b"Q\n" + _drawing(page, face, shown))
     page[NameObject("/Contents")] = ArrayObject([opening, *_contents(page), stamp])
 
 
@@ -149,14 +134,14 @@ def _contents(page: PageObject) -> list[PdfObject]:
     return [raw]
 
 
-def _drawing(page: PageObject, shown: list[str]) -> bytes:
+def _drawing(page: PageObject, face: Face, shown: list[str]) -> bytes:
     """The stamp, drawn upright in the page as it is shown (after its /Rotate)."""
     width, height, matrix = _frame(page)
     return "\n".join(
         [
             "{} {} {} {} {:.2f} {:.2f} cm".format(*matrix),
-            _diagonal(width, height, shown),
-            _footer(width, shown),
+            _diagonal(width, height, face, shown),
+            _footer(width, face, shown),
         ]
     ).encode("ascii")
 
@@ -176,39 +161,34 @@ def _frame(page: PageObject) -> tuple[float, float, tuple[float, ...]]:
     return width, height, (1, 0, 0, 1, x0, y0)
 
 
-def _diagonal(width: float, height: float, shown: list[str]) -> str:
+def _diagonal(width: float, height: float, face: Face, shown: list[str]) -> str:
     """The lines, centred, faint, from the bottom-left corner towards the top-right."""
-    longest = max((_em(line) for line in shown), default=0.0) or 1.0
+    longest = max((face.em(line) for line in shown), default=0.0) or 1.0
     size = min(DIAGONAL_SIZE, DIAGONAL_SHARE * math.hypot(width, height) / longest)
     angle = math.atan2(height, width)
     cos, sin = math.cos(angle), math.sin(angle)
     leading = size * 1.25
     top = (len(shown) - 1) * leading / 2 - size * 0.35  # centred on the cap height
     texts = [
-        _text(line, size, -_em(line) * size / 2, top - n * leading) for n, line in enumerate(shown)
+        _text(face, line, size, -face.em(line) * size / 2, top - n * leading)
+        for n, line in enumerate(shown)
     ]
     place = f"{cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {width / 2:.2f} {height / 2:.2f} cm"
     return "\n".join(["q", f"{FAINT} gs", RED, place, *texts, "Q"])
 
 
-def _footer(width: float, shown: list[str]) -> str:
+def _footer(width: float, face: Face, shown: list[str]) -> str:
     """The lines at the foot of the page, small, fitted to its width."""
-    longest = max((_em(line) for line in shown), default=0.0) or 1.0
+    longest = max((face.em(line) for line in shown), default=0.0) or 1.0
     size = min(FOOTER_SIZE, (width - 2 * MARGIN) / longest)
     leading = size * 1.25
     last = len(shown) - 1
     texts = [
-        _text(line, size, MARGIN, MARGIN + (last - n) * leading) for n, line in enumerate(shown)
+        _text(face, line, size, MARGIN, MARGIN + (last - n) * leading)
+        for n, line in enumerate(shown)
     ]
     return "\n".join(["q", RED, *texts, "Q"])
 
 
-def _text(line: str, size: float, x: float, y: float) -> str:
-    data = line.encode(ENCODING, "replace").hex()
-    return f"BT {FONT} {size:.2f} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm <{data}> Tj ET"
-
-
-def _em(line: str) -> float:
-    """The line's width at a font size of 1."""
-    default = WIDTHS["default"]
-    return sum(WIDTHS.get(ch, default) for ch in line) / 1000
+def _text(face: Face, line: str, size: float, x: float, y: float) -> str:
+    return f"BT {FONT} {size:.2f} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm <{face.encode(line)}> Tj ET"

@@ -29,7 +29,6 @@ from meetings.config import Config
 from meetings.db import utcnow
 from meetings.documents import actions, renditions
 from meetings.documents.models import Document, DocumentVersion, Rendition, RenditionState
-from meetings.documents.stamp import folded
 from meetings.documents.validation import inspect
 from meetings.storage.blobs import LocalBlobStore
 from meetings.text import nfc
@@ -415,9 +414,8 @@ def test_a_confidential_rendition_carries_the_readers_stamp_on_every_page(
     assert response.headers["etag"].startswith(f'"{made.blob}-{member.id}-')
     texts = [nfc(page.extract_text()) for page in PdfReader(io.BytesIO(response.content)).pages]
     assert len(texts) == 3
-    name = folded(member.name)
     for text, expected in zip(texts, ("Trang một", "Trang hai", "Trang ba"), strict=True):
-        assert expected in text and name in text and "MAT" in text
+        assert expected in text and member.name in text and "MẬT" in text
     first = client.get(rendition_url(document), headers={"Range": "bytes=0-99"})
     assert first.status_code == 206 and first.content == response.content[:100]
     assert scene.store.path(made.blob).read_bytes() != response.content, "the blob is not stamped"

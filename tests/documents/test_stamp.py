@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, NumberObject
 from sqlmodel import Session
 
-from meetings.documents import actions
+from meetings.documents import actions, stamp_font
 from meetings.documents.models import Document
 from meetings.documents.stamp import folded, stamped
 from meetings.organisations.models import Organisation
@@ -38,7 +38,7 @@ def sha(content: bytes) -> str:
 # -- the stamp on its own ------------------------------------------------------------
 
 
-def test_every_page_carries_the_folded_lines(tmp_path: Path) -> None:
+def test_every_page_carries_the_lines_as_written(tmp_path: Path) -> None:
     source = tmp_path / "source.pdf"
     source.write_bytes(pdf("Trang", pages=3))
     before = sha(source.read_bytes())
@@ -47,7 +47,7 @@ def test_every_page_carries_the_folded_lines(tmp_path: Path) -> None:
     assert len(texts) == 3
     for n, text in enumerate(texts, start=1):
         assert f"Trang {n}" in text
-        assert "Nguyen Van An · Thu tuong Chinh phu · 14:05, 22/11/2026 · MAT" in text
+        assert LINE in text, "Vietnamese letters, in the embedded font"
     assert sha(source.read_bytes()) == before
     assert PdfReader(copy).metadata is not None
     assert PdfReader(copy).metadata["/Subject"] == LINE, "the Vietnamese original is kept"
@@ -76,6 +76,33 @@ def test_folding_keeps_capitals_and_drops_marks() -> None:
     assert folded("Đặng Thị Ưng · Bộ Tư pháp · MẬT") == "Dang Thi Ung · Bo Tu phap · MAT"
 
 
+def test_the_font_is_embedded_cut_down_to_the_stamp(tmp_path: Path) -> None:
+    source = tmp_path / "source.pdf"
+    source.write_bytes(pdf(pages=1))
+    copy = stamped(source, tmp_path, [LINE])
+    fonts = PdfReader(copy).pages[0]["/Resources"]["/Font"]
+    font = next(f.get_object() for name, f in fonts.items() if name == "/ECabinetStamp")
+    assert font["/Subtype"] == "/Type0" and "+" in font["/BaseFont"]
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    embedded = descriptor["/FontFile2"].get_object().get_data()
+    assert 1_000 < len(embedded) < 60_000, "a subset, not the whole font file"
+
+
+def test_without_a_font_file_the_stamp_is_folded_to_ascii(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine without the fonts the set-up installs still stamps, in Helvetica."""
+    monkeypatch.setattr(stamp_font, "FILES", (tmp_path / "missing.ttf",))
+    stamp_font._cut.cache_clear()
+    source = tmp_path / "source.pdf"
+    source.write_bytes(pdf(pages=1))
+    try:
+        text = page_texts(stamped(source, tmp_path, [LINE]).read_bytes())[0]
+    finally:
+        stamp_font._cut.cache_clear()
+    assert "Nguyen Van An · Thu tuong Chinh phu · 14:05, 22/11/2026 · MAT" in text
+
+
 def test_a_rotated_page_has_its_footer_along_the_edge_shown_at_the_bottom(
     tmp_path: Path,
 ) -> None:
@@ -87,7 +114,7 @@ def test_a_rotated_page_has_its_footer_along_the_edge_shown_at_the_bottom(
     origins: list[tuple[float, float, float]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], *_font: object) -> None:
-        if text.startswith("Nguyen") and cm[0] == 0:  # the footer, not the diagonal
+        if text.startswith("Nguyễn") and cm[0] == 0:  # the footer, not the diagonal
             x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             origins.append((x, y, cm[1]))
@@ -158,7 +185,7 @@ def test_a_member_reads_a_copy_stamped_on_every_page(
     texts = page_texts(response.content)
     assert len(texts) == len(page_texts(scene.pdf)) == 3
     for text in texts:
-        assert f"Dang Thi Ung · Uy vien · {SHOWN_TIME} · MAT" in text
+        assert f"Đặng Thị Ưng · Ủy viên · {SHOWN_TIME} · MẬT" in text
     minute = int(NOW.timestamp()) // 60
     member_id = scene.people["member"].id
     assert response.headers["etag"] == f'"{sha(scene.pdf)}-{member_id}-{minute}"'
@@ -173,9 +200,9 @@ def test_two_readers_get_different_copies(
     member = as_(other_client, scene.people["member"]).get(url(document))
     assert chair.content != member.content
     assert chair.headers["etag"] != member.headers["etag"]
-    assert "Nguyen Van An" in page_texts(chair.content)[0]
-    assert "Dang Thi Ung" not in page_texts(chair.content)[0]
-    assert "Dang Thi Ung" in page_texts(member.content)[0]
+    assert "Nguyễn Văn An" in page_texts(chair.content)[0]
+    assert "Đặng Thị Ưng" not in page_texts(chair.content)[0]
+    assert "Đặng Thị Ưng" in page_texts(member.content)[0]
 
 
 def test_the_secretariat_downloads_a_copy_stamped_with_its_own_name(
@@ -188,7 +215,7 @@ def test_the_secretariat_downloads_a_copy_stamped_with_its_own_name(
     assert response.headers["content-disposition"].startswith("attachment")
     organisation = scene.db.get(Organisation, scene.meeting.organisation_id)
     assert organisation is not None
-    stamp = f"{folded(secretary.name)} · {organisation.short_name} · {SHOWN_TIME} · MAT"
+    stamp = f"{secretary.name} · {organisation.short_name} · {SHOWN_TIME} · MẬT"
     for text in page_texts(response.content):
         assert stamp in text, "no seat in the body: the organisation's short name"
     as_(client, scene.people["member"])
