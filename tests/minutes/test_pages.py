@@ -67,7 +67,7 @@ def test_the_secretary_starts_the_minutes_and_sees_each_section_with_its_facts(
     assert "Bộ Trưởng 1 (Về điều 5)" in page.text and "3 min 20 s" in page.text
     item = section_of(db, record, h.item)
     assert f'hx-post="/records/{record.id}/sections/{item.id}"' in page.text
-    assert 'hx-trigger="input changed delay:1500ms, submit"' in page.text
+    assert 'hx-trigger="input changed delay:1500ms, change, submit"' in page.text
     assert base_of(page.text, item.id) == "0"
     assert "Circulate for comments" in page.text and "Approve as final" not in page.text
     assert "Start the minutes" not in client.get(h.s.url("/minutes")).text
@@ -142,7 +142,7 @@ def test_the_second_secretary_gets_a_conflict_with_both_texts_and_nothing_is_ove
         headers={"HX-Target": f"editor-{item.id}"},
     )
     assert merged.status_code == 200
-    assert 'hx-trigger="input changed delay:1500ms, submit"' in merged.text, "the editor again"
+    assert 'hx-trigger="input changed delay:1500ms, change, submit"' in merged.text, "the editor again"
     assert [r.saved_by for r in revisions_of(db, item.id or 0)] == [deputy.id, h.s.secretary.id]
 
 
