@@ -156,6 +156,21 @@ def insert_summary(ctx: Context) -> Response:
 
 
 @page()
+def facts(ctx: Context) -> Response:
+    """What the system has recorded for the section so far: the page asks again every little
+    while during the session, so the secretary sees the speakers and votes as they happen."""
+    found = found_or_404(ctx)
+    current = section_or_404(ctx, found)
+    return ctx.render(
+        "minutes/_facts.html",
+        part=part_of(ctx, found, current),
+        facts=autofill.facts(ctx.db, found.meeting),
+        record=found.record,
+        meeting=found.meeting,
+    )
+
+
+@page()
 def revisions(ctx: Context) -> Response:
     """Every save of a section (who, when), and what the chosen one changed."""
     found = found_or_404(ctx)
@@ -193,4 +208,5 @@ routes = [
     Route(SECTION, section, methods=["GET", "POST"]),
     Route(SECTION + "/summary", insert_summary, methods=["POST"]),
     Route(SECTION + "/revisions", revisions),
+    Route(SECTION + "/facts", facts),
 ]

@@ -11,6 +11,8 @@ import re
 import pytest
 from sqlmodel import Session, select
 
+from meetings.live import opinions
+from meetings.live.models import Opinion
 from meetings.minutes import actions
 from meetings.minutes.models import MeetingRecord, RecordComment, SectionRevision
 from meetings.minutes.queries import revisions_of
@@ -142,7 +144,9 @@ def test_the_second_secretary_gets_a_conflict_with_both_texts_and_nothing_is_ove
         headers={"HX-Target": f"editor-{item.id}"},
     )
     assert merged.status_code == 200
-    assert 'hx-trigger="input changed delay:1500ms, change, submit"' in merged.text, "the editor again"
+    assert 'hx-trigger="input changed delay:1500ms, change, submit"' in merged.text, (
+        "the editor again"
+    )
     assert [r.saved_by for r in revisions_of(db, item.id or 0)] == [deputy.id, h.s.secretary.id]
 
 
@@ -315,3 +319,29 @@ def test_an_item_added_during_the_session_gets_its_section(
     assert section_of(db, record, late).version == 0
     again = client.submit(url(record, "/sections"))
     assert again.status_code == 409
+
+
+def test_during_the_session_the_facts_beside_the_editor_keep_up(
+    client: Client, factory: Factory, db: Session
+) -> None:
+    during = held(factory, db, close=False)
+    record = started(during)
+    section = section_of(db, record, during.item)
+    facts = url(record, f"/sections/{section.id}/facts")
+    log_in(client, during.s.secretary)
+    page = client.get(url(record)).text
+    assert f'hx-get="{facts}" hx-trigger="every 20s"' in page, "asked again while in session"
+    before = client.get(facts)
+    assert before.status_code == 200 and "Ý kiến riêng" not in before.text
+    shown = db.exec(select(Opinion).where(Opinion.text == "Ý kiến riêng.")).one()
+    opinions.show(db, during.s.meeting, shown, public=True, actor=by(during.s.chair))
+    assert "Ý kiến riêng." in client.get(facts).text, "a newly shown opinion appears"
+    stranger = factory.user(organisation=factory.organisation(), role="secretary")
+    log_in(client, stranger)
+    assert client.get(facts).status_code == 404
+
+
+def test_after_the_session_the_facts_are_not_asked_again(client: Client, h: Held) -> None:
+    record = started(h)
+    log_in(client, h.s.secretary)
+    assert 'hx-trigger="every 20s"' not in client.get(url(record)).text
