@@ -88,8 +88,22 @@ def enrol_second_factor(page: Page) -> list[str]:
     return [code.strip() for code in codes.all_inner_texts()]
 
 
+def open_account_menu(page: Page) -> None:
+    """Open the person's menu in the top bar (notes, account, language, log out)."""
+    menu = page.locator("header details.account-menu")
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
+def log_out(page: Page) -> None:
+    open_account_menu(page)
+    page.locator('header form[action="/logout"] button').click()
+
+
 def switch_language(page: Page, to: str) -> None:
-    """Press the language button in the top bar and wait for the page in that language."""
+    """Press the language button in the top bar (in the account menu once logged in) and wait
+    for the page in that language."""
+    open_account_menu(page)
     page.locator("header form.lang-switch button").click()
     expect(page.locator("html")).to_have_attribute("lang", to)
 

@@ -27,7 +27,8 @@ def test_switch_to_english_stays_after_reload_and_navigation_then_switches_back(
     assert language(page) == "en"
     log_in_member(page, CHAIR)
     assert language(page) == "en"
-    page.locator('header nav a[href="/account"]').click()
+    page.locator("header details.account-menu summary").click()
+    page.locator('header .account-panel a[href="/account"]').click()
     wait_for_path(page, "/account")
     assert language(page) == "en"
 

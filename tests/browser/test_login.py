@@ -6,7 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.harness import Tablets
-from tests.browser.steps import enrol_second_factor, language, log_in, submit, wait_for_path
+from tests.browser.steps import (
+    enrol_second_factor,
+    language,
+    log_in,
+    log_out,
+    submit,
+    wait_for_path,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +37,7 @@ def test_secretary_sets_up_two_factor_then_logs_in_again_with_a_recovery_code(
     wait_for_path(page, "/")
     expect(page.locator("main")).to_contain_text("Chính phủ")
 
-    page.locator('header form[action="/logout"] button').click()
+    log_out(page)
     wait_for_path(page, "/login")
     page.goto("/")
     wait_for_path(page, "/login")

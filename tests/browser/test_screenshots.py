@@ -43,6 +43,22 @@ def test_screenshots_of_the_account_pages(tablets: Tablets, locale: str) -> None
     wait_for_path(page, "/")
     shoot(page, "home")
 
+    # The account menu: opened by a tap, closed by Escape or a tap elsewhere.
+    menu = page.locator("header details.account-menu")
+    panel = menu.locator(".account-panel")
+    expect(panel).to_be_hidden()
+    menu.locator("summary").click()
+    expect(panel.locator('a[href="/admin/people"]')).to_be_visible()
+    expect(panel.locator('a[href="/account"]')).to_be_visible()
+    expect(panel.locator('form[action="/logout"] button')).to_be_visible()
+    shoot(page, "account-menu")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(menu.locator("summary")).to_be_focused()
+    menu.locator("summary").click()
+    page.locator("main h1").click()
+    expect(panel).to_be_hidden()
+
     for name, path in (("account", "/account"), ("sessions", "/account/sessions")):
         page.goto(path)
         shoot(page, name)
