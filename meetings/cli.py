@@ -61,6 +61,11 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     config = _config()
     upgrade_database(config.database_url)
     print(f"database is at the newest schema: {_display_url(config.database_url)}")
+    from meetings.search.cli import build_if_empty
+
+    built = build_if_empty(config.database_url)
+    if built is not None:
+        print(f"search index built: {built} sources")
     return 0
 
 
@@ -322,6 +327,12 @@ def cmd_archive_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search_reindex(args: argparse.Namespace) -> int:
+    from meetings.search.cli import cmd_reindex
+
+    return cmd_reindex(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="meetings", description="e-Cabinet paperless meetings.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -408,6 +419,10 @@ def build_parser() -> argparse.ArgumentParser:
         archive_sub,
     )
     pverify.add_argument("file")
+
+    search = sub.add_parser("search", help="The search index.", description="The search index.")
+    search_sub = search.add_subparsers(dest="search_command", required=True)
+    add("reindex", _search_reindex, "Rebuild the search index, showing progress.", search_sub)
 
     token = sub.add_parser("token", help="API tokens.", description="API tokens.")
     token_sub = token.add_subparsers(dest="token_command", required=True)

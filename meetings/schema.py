@@ -11,6 +11,7 @@ from meetings.live import models as live_models
 from meetings.minutes import models as minutes_models
 from meetings.notifications import models as notifications_models
 from meetings.organisations import models as organisations_models
+from meetings.search import models as search_models
 from meetings.tasks import models as tasks_models
 from meetings.voting import models as voting_models
 
@@ -24,6 +25,7 @@ AREAS = (
     minutes_models,
     notifications_models,
     organisations_models,
+    search_models,
     tasks_models,
     voting_models,
 )

@@ -47,6 +47,8 @@ from meetings.notifications import calendar_views
 from meetings.notifications import views as notifications_views
 from meetings.organisations import api as organisations_api
 from meetings.organisations import views as organisations_views
+from meetings.search import api as search_api
+from meetings.search import views as search_views
 from meetings.storage.blobs import LocalBlobStore
 from meetings.tasks import api as tasks_api
 from meetings.tasks import views as tasks_views
@@ -93,6 +95,8 @@ def all_routes() -> list[BaseRoute]:
         *tasks_api.routes,
         *archive_api.routes,
         *documents_notes_api.routes,
+        *search_views.routes,
+        *search_api.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
 
