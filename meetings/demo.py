@@ -13,6 +13,7 @@ from meetings.config import Config
 from meetings.db import make_engine, session_scope
 from meetings.demo_documents import load_documents
 from meetings.demo_meetings import GOV_ROOM, GOV_VIDEO, PROVINCE_ROOM, Place, load_meetings
+from meetings.demo_minutes import load_minutes
 from meetings.demo_votes import load_votes
 from meetings.organisations import actions as org_actions
 from meetings.organisations.models import Body, BodyRole, Organisation
@@ -237,6 +238,7 @@ def load_demo(config: Config) -> DemoLogins:
         province_place = Place(province, committee, locals_, "cvp", PROVINCE_ROOM)
         load_meetings(db, gov_place, province_place)
         load_votes(db, gov_place, province_place)
+        load_minutes(db, gov_place)
         load_documents(db, LocalBlobStore(config.storage_dir), (government, committee))
     engine.dispose()
     accounts = [

@@ -36,6 +36,9 @@ DOCS_NAMES = frozenset(
         "participants",
         "documents",
         "reader",
+        "minutes-record",
+        "tasks-board",
+        "search",
     }
 )
 DOCS_LOCALE = "vi"

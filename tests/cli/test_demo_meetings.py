@@ -80,10 +80,10 @@ def test_next_government_session_is_published_with_answers_and_a_consent_block(
     assert len(substitutes) == 1 and substitutes[0].substitute_id is not None
 
 
-def test_past_session_is_closed_and_the_province_meets_next_month(env: Config, db: Session) -> None:
+def test_past_session_was_held_and_the_province_meets_next_month(env: Config, db: Session) -> None:
     assert main(["demo"]) == 0
     past, _upcoming = _meetings_of(db, "Chính phủ")
-    assert past.state == MeetingState.closed
+    assert past.state == MeetingState.archived, "closed, then archived by its final minutes"
     adopted = db.exec(
         select(AgendaItem).where(
             AgendaItem.meeting_id == past.id, col(AgendaItem.adopted_by_consent_at).is_not(None)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.harness import Tablets
-from tests.browser.steps import log_in_member
+from tests.browser.steps import log_in_member, shoot
 from tests.browser.test_touch_targets import _in_both_orientations
 
 pytestmark = pytest.mark.browser
@@ -33,6 +33,7 @@ def test_typing_without_accents_shows_the_decree_and_its_vote_as_you_type(
     page.reload()
     expect(results.filter(has_text=DECREE).first).to_be_visible()
     assert not _in_both_orientations(page, "search")
+    shoot(page, "search")
     box.fill("")
     box.press_sequentially("khong co gi nhu the nay", delay=20)
     expect(page.locator("#search-results [role=status]")).to_be_visible()
