@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -168,12 +169,14 @@ def test_sockets_joining_between_two_events_share_one_snapshot() -> None:
 def test_a_snapshot_overtaken_by_an_event_is_rendered_again() -> None:
     async def scenario() -> None:
         state = {"n": 0, "slow": True}
+        reading, release = threading.Event(), threading.Event()
 
         def render(meeting_id: int, regions: tuple[str, ...], audience: str, locale: str) -> str:
             seen = state["n"]
             if state["slow"] and not regions:
-                state["slow"] = False
-                time.sleep(0.3)  # the first snapshot reads the old state, then takes a while
+                state["slow"] = False  # the first snapshot reads the old state, then waits
+                reading.set()
+                release.wait(5)
             return f"<div id='r'>{seen}</div>"
 
         hub = Hub(from_url(BROADCAST_URL), render)
@@ -181,14 +184,16 @@ def test_a_snapshot_overtaken_by_an_event_is_rendered_again() -> None:
         await hub.start()
         watcher, joiner = Peer(), Peer()
         first = asyncio.create_task(hub.serve(Client(watcher, 1, "screen", "vi"), 10))  # type: ignore[arg-type]
-        await until(lambda: 10 in hub.rooms and hub.rooms[10].snapshots)
-        second = asyncio.create_task(hub.serve(Client(joiner, 2, "screen", "vi"), 10))  # type: ignore[arg-type]
-        await asyncio.sleep(0.05)
+        await until(reading.is_set)
+        late = Client(joiner, 2, "screen", "vi")  # type: ignore[arg-type]
+        second = asyncio.create_task(hub.serve(late, 10))
+        await until(lambda: late.sender is not None)  # it waits on the same rendering now
         state["n"] = 1
         hub.announce(AttendanceChanged(meeting_id=10, seq=1))
-        # Each gets the push and its snapshot, in whichever order, and both show the new state.
+        await until(lambda: watcher.sent and joiner.sent)  # the push, while the snapshot waits
+        release.set()
+        # Each gets the push and its snapshot, and both show the new state.
         await until(lambda: len(watcher.sent) == len(joiner.sent) == 2)
-        await asyncio.sleep(0.1)
         assert watcher.sent == joiner.sent == ["<div id='r'>1</div>"] * 2
         for peer in (watcher, joiner):
             await peer.close()
